@@ -1,0 +1,85 @@
+"""Plain data that crosses module borders: documents, chunks, hits, answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """One press release.
+
+    ``text`` is the release body exactly as it stands in the file (for ``.txt``/``.md`` a
+    contiguous substring of the decoded file; for HTML and PDF the extracted text), so every
+    chunk and quote, kept as offsets into ``text``, is verbatim.
+    """
+
+    id: str  # stable id: the path relative to the corpus folder, POSIX style
+    path: str  # relative to the corpus folder
+    title: str
+    date: dt.date | None
+    url: str | None
+    lang: str  # "ja" or "en"
+    publisher: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span of a document: ``doc.text[start:end] == text``."""
+
+    id: int
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with the sentence that best answers the question."""
+
+    chunk: Chunk
+    doc: Document
+    score: float
+    quote: str
+    quote_start: int  # offsets into doc.text
+    quote_end: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "doc_id": self.doc.id,
+            "path": self.doc.path,
+            "title": self.doc.title,
+            "date": self.doc.date.isoformat() if self.doc.date else None,
+            "publisher": self.doc.publisher,
+            "url": self.doc.url,
+            "lang": self.doc.lang,
+            "score": round(self.score, 4),
+            "text": self.chunk.text,
+            "quote": self.quote,
+            "start": self.chunk.start,
+            "end": self.chunk.end,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of one question."""
+
+    question: str
+    lang: str
+    answered: bool
+    hits: list[Hit] = field(default_factory=list)
+    # when not answered: the closest documents, for a "did you mean" line
+    suggestions: list[Document] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "lang": self.lang,
+            "answered": self.answered,
+            "passages": [h.to_json() for h in self.hits],
+        }
