@@ -1,0 +1,263 @@
+"""The ``secbrief`` command line: thin over the core; errors become one line and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from bot.settings import Settings
+from index.errors import SecbriefError
+
+if TYPE_CHECKING:
+    from index.build import BuildProgress
+    from index.embed import Embedder
+    from index.schema import Answer
+    from index.search import Retriever
+
+log = logging.getLogger(__name__)
+
+_WORDS = {
+    "en": {
+        "none": "No passage in the corpus answers this question.",
+        "closest": "Closest releases:",
+        "no_url": "file",
+    },
+    "ja": {
+        "none": "コーパスには、この質問に答える記述が見つかりませんでした。",
+        "closest": "近い発表:",
+        "no_url": "ファイル",
+    },
+}
+
+
+def _date(value: str) -> dt.date:
+    from index.dates import parse_date
+
+    parsed = parse_date(value)
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    return parsed
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    updates = {}
+    if getattr(args, "index", None):
+        updates["index_dir"] = Path(args.index)
+    if getattr(args, "corpus", None):
+        updates["corpus_dir"] = Path(args.corpus)
+    return settings.model_copy(update=updates)
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    from index.embed import load_embedder as load
+
+    return load(settings.model)
+
+
+def load_retriever(settings: Settings, embedder: Embedder | None = None) -> Retriever:
+    from index.search import Retriever
+
+    return Retriever.load(settings.index_dir, embedder or load_embedder(settings))
+
+
+class ProgressLine:
+    """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._last = 0.0
+        self._stage = ""
+
+    def __call__(self, p: BuildProgress) -> None:
+        now = time.monotonic()
+        changed = p.stage != self._stage
+        if not changed and p.done < p.total and now - self._last < (0.2 if self.tty else 5.0):
+            return
+        self._last, self._stage = now, p.stage
+        width = 30
+        filled = int(width * p.done / p.total) if p.total else width
+        line = f"{p.stage:<8} [{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total}"
+        if self.tty:
+            self.stream.write("\r" + line + ("\n" if p.stage == "done" else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from index.build import build_index
+
+    settings = _settings(args)
+    report = build_index(
+        settings.corpus_dir, settings.index_dir, load_embedder(settings), progress=ProgressLine()
+    )
+    for skipped in report.skipped:
+        print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    print(
+        f"indexed {report.documents} releases ({report.chunks} passages, "
+        f"{report.embedded} embedded, {report.reused} from cache, "
+        f"{report.meetings} meetings), skipped {len(report.skipped)}, "
+        f"in {report.seconds:.1f}s -> {settings.index_dir}"
+    )
+    return 0
+
+
+def format_answer(answer: Answer, color: bool = False) -> str:
+    """The plain-text rendering for people: numbered passages, the quote highlighted."""
+    words = _WORDS.get(answer.lang, _WORDS["en"])
+    lines = [f"Q: {answer.question}", ""]
+    if not answer.answered:
+        lines.append(words["none"])
+        if answer.suggestions:
+            lines.append(words["closest"])
+            for doc in answer.suggestions:
+                lines.append(f"  - {doc.title} ({doc.date or '?'}, {doc.url or doc.path})")
+        return "\n".join(lines)
+    on, off = ("\x1b[1;33m", "\x1b[0m") if color else ("**", "**")
+    for i, hit in enumerate(answer.hits, start=1):
+        doc = hit.doc
+        meta = " · ".join(str(x) for x in (doc.date, doc.publisher) if x)
+        lines.append(f"[{i}] {doc.title}")
+        lines.append(f"    {meta}")
+        lines.append(f"    {doc.url or words['no_url'] + ': ' + doc.path}")
+        a, b = hit.quote_start - hit.chunk.start, hit.quote_end - hit.chunk.start
+        text = hit.chunk.text
+        marked = f"{text[:a]}{on}{text[a:b]}{off}{text[b:]}"
+        lines.extend("    > " + line for line in marked.splitlines() if line.strip())
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    retriever = load_retriever(settings)
+    questions: Sequence[str] = (
+        [line for line in sys.stdin.read().splitlines() if line.strip()]
+        if args.question == "-"
+        else [args.question]
+    )
+    status = 0
+    for question in questions:
+        try:
+            answer = retriever.ask(
+                question, k=args.k, since=args.since, until=args.until, lang=args.lang
+            )
+        except SecbriefError as exc:
+            if args.question != "-":
+                raise
+            print(f"secbrief: {question[:60]!r}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(format_answer(answer, color=sys.stdout.isatty()) + "\n", flush=True)
+    return status
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from index.evaluate import evaluate, read_qa
+
+    settings = _settings(args)
+    items = read_qa(Path(args.qa))
+    retriever = load_retriever(settings)
+    if args.mode:
+        retriever = retriever.with_params(mode=args.mode)
+    texts = {d.path: d.text for d in retriever.docs}
+    undeclining = retriever.with_params(min_confidence=-10.0)
+    report = evaluate(
+        items,
+        lambda q: retriever.ask(q, k=10),
+        texts,
+        ranked=lambda q: undeclining.ask(q, k=10),
+    )
+    print(f"retrieval on {args.qa} ({len(items)} questions, mode {retriever.params.mode})")
+    print(report.table())
+    return 0
+
+
+def cmd_bot(args: argparse.Namespace) -> int:
+    from bot.app import run
+
+    return run(_settings(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="secbrief",
+        description="Answer questions about Japanese/English security press releases.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    idx = sub.add_parser("index", help="manage the index").add_subparsers(dest="action", required=True)
+    build = idx.add_parser("build", help="build the index from the corpus folder")
+    build.add_argument("--corpus", help="corpus folder (default: SECBRIEF_CORPUS_DIR or corpus/)")
+    build.add_argument("--index", help="index folder (default: SECBRIEF_INDEX_DIR or data/index)")
+    build.set_defaults(func=cmd_build)
+
+    ask = sub.add_parser("ask", help="answer a question with quoted passages")
+    ask.add_argument("question", help="the question, or - to read one per line from stdin")
+    ask.add_argument("--index", help="index folder")
+    ask.add_argument("-k", type=int, default=5, help="passages to show (default 5)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--since", type=_date, help="only releases on or after this date")
+    ask.add_argument("--until", type=_date, help="only releases on or before this date")
+    ask.add_argument("--lang", choices=("ja", "en"), help="only releases in this language")
+    ask.set_defaults(func=cmd_ask)
+
+    ev = sub.add_parser("eval", help="retrieval quality on a QA file (TSV)")
+    ev.add_argument("qa", help="TSV with id, lang, question, doc_file, answer_span, kind")
+    ev.add_argument("--index", help="index folder")
+    ev.add_argument("--mode", choices=("hybrid", "dense", "bm25"), help="ranking to measure")
+    ev.set_defaults(func=cmd_eval)
+
+    bot = sub.add_parser("bot", help="run the Discord bot")
+    bot.add_argument("--index", help="index folder")
+    bot.add_argument("--corpus", help="corpus folder")
+    bot.set_defaults(func=cmd_bot)
+
+    for register in _extra_commands():
+        register(sub)
+    return parser
+
+
+def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
+    try:
+        from bot.cli_meetings import register
+    except ImportError:
+        return []
+    return [register]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        return int(args.func(args))
+    except SecbriefError as exc:
+        print(f"secbrief: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("secbrief: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

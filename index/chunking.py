@@ -1,0 +1,50 @@
+"""Split documents into sentence units (what is embedded and counted) and passages (what is shown).
+
+A unit is one sentence, or a few short ones merged, never longer than ``max_chars``. A passage is
+a unit with its neighbours for context. Both are ``(start, end)`` offsets into ``Document.text``.
+"""
+
+from __future__ import annotations
+
+from index.schema import Document
+from index.text import sentence_spans, split_long
+
+MIN_UNIT_CHARS = 40
+
+
+def document_units(
+    doc: Document, max_chars: int, min_chars: int = MIN_UNIT_CHARS
+) -> list[tuple[int, int]]:
+    """Sentence units of a document, in order, as offsets into ``doc.text``."""
+    pieces: list[tuple[int, int]] = []
+    for start, end in sentence_spans(doc.text):
+        pieces.extend(split_long(doc.text, start, end, max_chars))
+    units: list[tuple[int, int]] = []
+    pending: tuple[int, int] | None = None
+    for start, end in pieces:
+        if pending is not None:
+            if end - pending[0] <= max_chars:
+                start = pending[0]
+            else:
+                units.append(pending)
+            pending = None
+        if end - start < min_chars:
+            pending = (start, end)
+        else:
+            units.append((start, end))
+    if pending is not None:
+        if units and pending[1] - units[-1][0] <= max_chars:
+            units[-1] = (units[-1][0], pending[1])
+        else:
+            units.append(pending)
+    return units
+
+
+def passage_span(units: list[tuple[int, int]], i: int, max_chars: int) -> tuple[int, int]:
+    """Unit ``i`` with the unit before and the one after, each only where it still fits."""
+    start, end = units[i]
+    if i + 1 < len(units) and units[i + 1][1] - start <= max_chars:
+        end = units[i + 1][1]
+    if i > 0 and end - units[i - 1][0] <= max_chars:
+        start = units[i - 1][0]
+    return start, end

@@ -1,0 +1,129 @@
+"""Retrieval quality on a QA file: recall@1, recall@5, MRR@10 by language and kind."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.errors import CorpusError
+from index.schema import Answer
+
+
+@dataclass(frozen=True)
+class QAItem:
+    id: str
+    lang: str
+    question: str
+    doc_file: str | None  # None: the corpus cannot answer
+    answer_span: str | None
+    kind: str
+
+
+@dataclass
+class Outcome:
+    item: QAItem
+    rank: int | None  # 1-based rank of the first correct passage within the top 10
+    answered: bool
+
+
+@dataclass
+class EvalReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def rows(self) -> list[tuple[str, int, float, float, float]]:
+        """(group, n, recall@1, recall@5, MRR@10) for all, each language and each kind."""
+        groups: dict[str, list[Outcome]] = defaultdict(list)
+        for o in self.outcomes:
+            if o.item.doc_file is None:
+                continue
+            groups["all"].append(o)
+            groups[f"lang={o.item.lang}"].append(o)
+            groups[f"kind={o.item.kind}"].append(o)
+        out = []
+        for name in sorted(groups, key=lambda g: (g != "all", g)):
+            items = groups[name]
+            n = len(items)
+            r1 = sum(1 for o in items if o.rank == 1) / n
+            r5 = sum(1 for o in items if o.rank is not None and o.rank <= 5) / n
+            mrr = sum(1.0 / o.rank for o in items if o.rank is not None) / n
+            out.append((name, n, r1, r5, mrr))
+        return out
+
+    def declined(self) -> tuple[int, int, int, int]:
+        """(unanswerable declined, unanswerable total, answerable declined, answerable total)."""
+        none = [o for o in self.outcomes if o.item.doc_file is None]
+        some = [o for o in self.outcomes if o.item.doc_file is not None]
+        return (
+            sum(not o.answered for o in none),
+            len(none),
+            sum(not o.answered for o in some),
+            len(some),
+        )
+
+    def table(self) -> str:
+        lines = [f"{'group':<22} {'n':>4} {'R@1':>6} {'R@5':>6} {'MRR@10':>7}"]
+        for name, n, r1, r5, mrr in self.rows():
+            lines.append(f"{name:<22} {n:>4} {r1:>6.3f} {r5:>6.3f} {mrr:>7.3f}")
+        dn, nn, da, na = self.declined()
+        lines.append(f"unanswerable declined: {dn}/{nn}; answerable wrongly declined: {da}/{na}")
+        return "\n".join(lines)
+
+
+def read_qa(path: Path) -> list[QAItem]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    except OSError as exc:
+        raise CorpusError(f"cannot read {path}: {exc.strerror}") from exc
+    items = []
+    for row in rows:
+        try:
+            doc = row["doc_file"].strip()
+            span = row["answer_span"].strip()
+            items.append(
+                QAItem(
+                    row["id"],
+                    row["lang"],
+                    row["question"],
+                    None if doc == "-" else doc,
+                    None if span == "-" else span,
+                    row["kind"],
+                )
+            )
+        except (KeyError, AttributeError) as exc:
+            raise CorpusError(f"{path}: expected columns id, lang, question, doc_file, answer_span, kind") from exc
+    return items
+
+
+def evaluate(
+    items: list[QAItem],
+    ask: Callable[[str], Answer],
+    doc_texts: dict[str, str],
+    ranked: Callable[[str], Answer] | None = None,
+) -> EvalReport:
+    """Score ``ask`` (top 10) on ``items``.
+
+    A hit is a passage from the gold document that overlaps the answer span. ``doc_texts``
+    maps corpus paths to document text; ``ranked`` (default ``ask``) gives the ranking
+    without declining, so recall is measured even where the answer was declined.
+    """
+    report = EvalReport()
+    for item in items:
+        answer = ask(item.question)
+        ranking = ranked(item.question) if ranked else answer
+        rank = None
+        if item.doc_file is not None:
+            text = doc_texts.get(item.doc_file, "")
+            span_at = text.find(item.answer_span or "\0")
+            span = (span_at, span_at + len(item.answer_span or "")) if span_at >= 0 else None
+            for i, hit in enumerate(ranking.hits[:10], start=1):
+                if hit.doc.path != item.doc_file:
+                    continue
+                if span is None or (hit.chunk.start < span[1] and span[0] < hit.chunk.end):
+                    rank = i
+                    break
+        report.outcomes.append(Outcome(item, rank, answer.answered))
+    return report

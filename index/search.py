@@ -1,0 +1,312 @@
+"""Hybrid retrieval: FAISS (dense) + BM25 fused by reciprocal rank, with date preference,
+both languages kept, near-duplicates shown once, and the answering sentence marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import unicodedata
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from index import store
+from index.chunking import passage_span
+from index.dates import find_dates, query_period
+from index.embed import Embedder
+from index.errors import EmptyQuery, QueryError, QueryTooLong
+from index.schema import Answer, Chunk, Document, Hit
+from index.text import detect_lang, normalize
+from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+
+
+def validate_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    """The question stripped; EmptyQuery, QueryTooLong or QueryError(code="control") otherwise."""
+    question = (text or "").strip()
+    if not question:
+        raise EmptyQuery()
+    if len(question) > max_chars:
+        raise QueryTooLong(len(question), max_chars)
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in question):
+        raise QueryError("the question contains control characters", "control")
+    return question
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Knobs of the ranking; the defaults are the ones measured best on the dev set."""
+
+    mode: str = "hybrid"  # hybrid | dense | bm25
+    rrf_k: float = 60.0
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    candidates: int = 200
+    date_bonus: float = 0.02  # added to the fused score of releases from the question's period
+    per_doc: int = 2
+    balance_langs: bool = True
+    passage_chars: int = 480
+    # Decline when the calibrated answerability score is below this (see benchmarks/eval).
+    min_confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate unit with its scores (exposed for evaluation and calibration)."""
+
+    unit: int
+    fused: float
+    dense: float
+    bm25: float
+
+
+class Retriever:
+    """Answers questions from a loaded index.
+
+    Args:
+        data: the loaded index (see ``index.store.load``).
+        embedder: the model the index was built with.
+        tokenizer: BM25 tokenizer; must match the one used at build time.
+    """
+
+    def __init__(
+        self,
+        data: store.IndexData,
+        embedder: Embedder,
+        tokenizer: Tokenizer | None = None,
+        params: SearchParams | None = None,
+    ) -> None:
+        self.data = data
+        self.embedder = embedder
+        self.tokenizer = tokenizer or JapaneseEnglishTokenizer()
+        self.params = params or SearchParams()
+        self.docs = data.docs
+        self.doc_by_id = {d.id: i for i, d in enumerate(data.docs)}
+        self._doc_months = [_doc_dates(d) for d in data.docs]
+        self._units_of_doc: dict[int, list[int]] = {}
+        for u, d in enumerate(data.unit_doc.tolist()):
+            self._units_of_doc.setdefault(d, []).append(u)
+
+    @classmethod
+    def load(
+        cls, index_dir: Path, embedder: Embedder, params: SearchParams | None = None
+    ) -> Retriever:
+        """Load the index at ``index_dir``; refuses one built with another model."""
+        data = store.load(index_dir, embedder.model_id, embedder.checksum)
+        tokenizer = JapaneseEnglishTokenizer()
+        if data.info.tokenizer != tokenizer.name:
+            tokenizer = JapaneseEnglishTokenizer(data.info.tokenizer.rsplit("-", 1)[-1])
+        return cls(data, embedder, tokenizer, params)
+
+    @property
+    def info(self) -> store.IndexInfo:
+        return self.data.info
+
+    def with_params(self, **changes: object) -> Retriever:
+        """The same index with other ranking knobs (for benchmarks)."""
+        return Retriever(self.data, self.embedder, self.tokenizer, replace(self.params, **changes))  # type: ignore[arg-type]
+
+    # -- scoring -----------------------------------------------------------------------
+
+    def score(
+        self,
+        question: str,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        lang: str | None = None,
+    ) -> tuple[list[Scored], np.ndarray, np.ndarray]:
+        """Candidates sorted best first, plus the dense and BM25 scores of every unit."""
+        p = self.params
+        n = len(self.data.unit_doc)
+        qvec = self.embedder.encode_queries([question])[0].astype(np.float32)
+        allowed = self._allowed_docs(since, until, lang)
+        depth = n if allowed is not None else min(n, p.candidates)
+        dense = np.full(n, -1.0, dtype=np.float32)
+        if p.mode != "bm25":
+            sims, ids = self.data.vectors.search(qvec[None, :], depth)
+            keep = ids[0] >= 0
+            dense[ids[0][keep]] = sims[0][keep]
+        terms = self.tokenizer(question)
+        bm25 = self.data.bm25.scores(terms) if p.mode != "dense" else np.zeros(n, np.float32)
+        mask = np.ones(n, dtype=bool) if allowed is None else allowed[self.data.unit_doc]
+        fused = np.zeros(n, dtype=np.float64)
+        if p.mode != "bm25":
+            fused += _rrf(np.where(mask & (dense > -1.0), dense, -np.inf), p.candidates, p.rrf_k) * p.dense_weight
+        if p.mode != "dense":
+            fused += _rrf(np.where(mask & (bm25 > 0), bm25, -np.inf), p.candidates, p.rrf_k) * p.bm25_weight
+        period = query_period(question)
+        if period is not None and p.date_bonus:
+            in_period = np.array(
+                [any(period.start <= m <= period.end for m in months) for months in self._doc_months]
+            )
+            fused += np.where(in_period[self.data.unit_doc] & (fused > 0), p.date_bonus, 0.0)
+        order = np.argsort(-fused, kind="stable")
+        order = order[fused[order] > 0][: p.candidates]
+        scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
+        self._last_qvec = qvec
+        return scored, dense, bm25
+
+    def _allowed_docs(
+        self, since: dt.date | None, until: dt.date | None, lang: str | None
+    ) -> np.ndarray | None:
+        if since is None and until is None and lang is None:
+            return None
+        ok = np.ones(len(self.docs), dtype=bool)
+        for i, doc in enumerate(self.docs):
+            if lang and doc.lang != lang:
+                ok[i] = False
+            if (since or until) and doc.date is None:
+                ok[i] = False
+            elif since and doc.date and doc.date < since:
+                ok[i] = False
+            elif until and doc.date and doc.date > until:
+                ok[i] = False
+        return ok
+
+    # -- answering ---------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        k: int = 5,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        lang: str | None = None,
+    ) -> Answer:
+        """Retrieve the ``k`` best passages for ``question``, each with its answering sentence."""
+        question = validate_question(question)
+        k = max(1, min(int(k), 20))
+        q_lang = detect_lang(question)
+        scored, dense, bm25 = self.score(question, since=since, until=until, lang=lang)
+        hits = self._select(scored, k, dense, bm25)
+        confidence = self.confidence(question, scored, bm25)
+        answered = bool(hits) and confidence >= self.params.min_confidence
+        suggestions: list[Document] = []
+        if not answered:
+            seen: set[str] = set()
+            for hit in hits:
+                if hit.doc.id not in seen:
+                    seen.add(hit.doc.id)
+                    suggestions.append(hit.doc)
+            hits = []
+        return Answer(question, q_lang, answered, hits, suggestions[:3])
+
+    def confidence(self, question: str, scored: list[Scored], bm25: np.ndarray) -> float:
+        """How likely the best passage answers: the top dense similarity (calibrated later)."""
+        if not scored:
+            return -1.0
+        return max(s.dense for s in scored[:5])
+
+    def _select(
+        self, scored: list[Scored], k: int, dense: np.ndarray, bm25: np.ndarray
+    ) -> list[Hit]:
+        p = self.params
+        chosen: list[tuple[Scored, tuple[int, int]]] = []
+        per_doc: dict[int, int] = {}
+        for s in scored:
+            if len(chosen) >= k:
+                break
+            self._try_add(s, chosen, per_doc)
+        if p.balance_langs and k >= 2 and chosen:
+            langs = {self.docs[int(self.data.unit_doc[c.unit])].lang for c, _ in chosen}
+            if len(langs) == 1:
+                for s in scored:
+                    if self.docs[int(self.data.unit_doc[s.unit])].lang not in langs:
+                        trial = chosen[:-1] if len(chosen) >= k else chosen[:]
+                        counts: dict[int, int] = {}
+                        for c, _ in trial:
+                            d = int(self.data.unit_doc[c.unit])
+                            counts[d] = counts.get(d, 0) + 1
+                        if self._try_add(s, trial, counts):
+                            chosen = trial
+                        break
+        return [self._hit(s, span, dense, bm25) for s, span in chosen]
+
+    def _try_add(
+        self,
+        s: Scored,
+        chosen: list[tuple[Scored, tuple[int, int]]],
+        per_doc: dict[int, int],
+    ) -> bool:
+        doc_i = int(self.data.unit_doc[s.unit])
+        if per_doc.get(doc_i, 0) >= self.params.per_doc:
+            return False
+        units = self._units_of_doc[doc_i]
+        local = units.index(s.unit)
+        spans = [tuple(x) for x in self.data.unit_span[units].tolist()]
+        span = passage_span(spans, local, self.params.passage_chars)  # type: ignore[arg-type]
+        text = self.docs[doc_i].text
+        for other, other_span in chosen:
+            other_doc = int(self.data.unit_doc[other.unit])
+            if other_doc == doc_i and span[0] < other_span[1] and other_span[0] < span[1]:
+                return False
+            other_text = self.docs[other_doc].text[other_span[0] : other_span[1]]
+            if _near_duplicate(text[span[0] : span[1]], other_text):
+                return False
+        chosen.append((s, span))
+        per_doc[doc_i] = per_doc.get(doc_i, 0) + 1
+        return True
+
+    def _hit(
+        self, s: Scored, span: tuple[int, int], dense: np.ndarray, bm25: np.ndarray
+    ) -> Hit:
+        doc_i = int(self.data.unit_doc[s.unit])
+        doc = self.docs[doc_i]
+        best, best_score = s.unit, -np.inf
+        top_bm25 = float(bm25.max()) or 1.0
+        for u in self._units_of_doc[doc_i]:
+            us, ue = (int(x) for x in self.data.unit_span[u])
+            if us < span[0] or ue > span[1]:
+                continue
+            d = float(dense[u])
+            if d <= -1.0:
+                d = float(self.data.vectors.reconstruct(u) @ self._last_qvec)
+            value = d + 0.05 * float(bm25[u]) / top_bm25
+            if value > best_score:
+                best, best_score = u, value
+        qs, qe = (int(x) for x in self.data.unit_span[best])
+        chunk = Chunk(s.unit, doc.id, span[0], span[1], doc.text[span[0] : span[1]], doc.lang)
+        return Hit(chunk, doc, s.fused, doc.text[qs:qe], qs, qe)
+
+
+def _rrf(values: np.ndarray, depth: int, k: float) -> np.ndarray:
+    """Reciprocal-rank contributions of the ``depth`` best finite values, zero elsewhere."""
+    out = np.zeros(len(values), dtype=np.float64)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return out
+    count = min(depth, int(finite.sum()))
+    top = np.argpartition(-values, count - 1)[:count] if count < len(values) else np.arange(len(values))
+    top = top[np.argsort(-values[top], kind="stable")]
+    top = top[np.isfinite(values[top])]
+    out[top] = 1.0 / (k + 1.0 + np.arange(len(top)))
+    return out
+
+
+def _shingles(text: str) -> set[str]:
+    t = "".join(normalize(text).split())
+    return {t[i : i + 3] for i in range(max(1, len(t) - 2))}
+
+
+def _near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return False
+    return len(sa & sb) / min(len(sa), len(sb)) >= threshold
+
+
+def _doc_dates(doc: Document) -> list[dt.date]:
+    """The dates a release is about: its own date and the first dates its text gives."""
+    dates = [doc.date] if doc.date else []
+    year = doc.date.year if doc.date else None
+    for mention in find_dates(doc.text[:600], default_year=year)[:2]:
+        dates.append(mention.date_start)
+        if mention.date_end:
+            dates.append(mention.date_end)
+    return dates

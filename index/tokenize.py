@@ -1,0 +1,83 @@
+"""Word tokens for BM25: fugashi (MeCab + unidic-lite) for Japanese, a regex for English."""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any, Protocol
+
+from index.text import normalize
+
+# Japanese runs (kana, kanji, prolonged sound mark) versus everything else.
+_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u30fc々〆ヶ]+|[^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u30fc々〆ヶ]+")
+_EN_WORD = re.compile(r"\d\+\d|[a-z0-9]+(?:\.[a-z0-9]+)*")
+_JA_SKIP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
+_EN_STOP = frozenset(
+    """
+    a an and are as at be been by did do does for from had has have he her his how in is it its
+    of on or she that the their them they this to was were what when where which who whom whose
+    why will with would s
+    """.split()
+)
+
+
+class Tokenizer(Protocol):
+    """Turns text into the terms BM25 counts."""
+
+    name: str
+
+    def __call__(self, text: str) -> list[str]: ...
+
+
+def _stem(word: str) -> str:
+    # Light plural folding only: "dialogues" -> "dialogue", "ministers" -> "minister".
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+class JapaneseEnglishTokenizer:
+    """fugashi for Japanese runs (surface or lemma forms), a word regex for the rest.
+
+    The MeCab tagger is not thread-safe, so each thread gets its own.
+    """
+
+    def __init__(self, form: str = "lemma") -> None:
+        if form not in ("surface", "lemma"):
+            raise ValueError(f"form must be 'surface' or 'lemma', not {form!r}")
+        self.form = form
+        self.name = f"fugashi-unidic-lite-{form}"
+        self._local = threading.local()
+
+    def _tagger(self) -> Any:
+        tagger = getattr(self._local, "tagger", None)
+        if tagger is None:
+            import fugashi
+
+            tagger = fugashi.Tagger()
+            self._local.tagger = tagger
+        return tagger
+
+    def __call__(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        for run in _RUN.findall(normalize(text)):
+            first = run[0]
+            if "\u3040" <= first <= "\u9fff" or first in "々〆ヶ":
+                tokens.extend(self._japanese(run))
+            else:
+                tokens.extend(_stem(w) for w in _EN_WORD.findall(run) if w not in _EN_STOP)
+        return tokens
+
+    def _japanese(self, run: str) -> list[str]:
+        out: list[str] = []
+        for word in self._tagger()(run):
+            feature = word.feature
+            if feature.pos1 in _JA_SKIP_POS:
+                continue
+            term = word.surface
+            if self.form == "lemma" and feature.lemma and feature.pos1 in ("動詞", "形容詞"):
+                term = feature.lemma
+            out.append(term)
+        return out
