@@ -136,7 +136,7 @@ def build_index(
         bm25 = BM25.fit(
             [tokenizer(docs[d].text[s:e]) for d, (s, e) in zip(unit_doc, unit_span, strict=True)]
         )
-        meetings = _extract_meetings(docs, progress)
+        meetings = _extract_meetings(docs, unit_doc, unit_span, vectors, progress)
         dates = [d.date for d in docs if d.date]
         info = store.IndexInfo(
             path=index_dir,
@@ -174,7 +174,11 @@ def build_index(
 
 
 def _extract_meetings(
-    docs: list[Document], progress: Callable[[BuildProgress], None] | None
+    docs: list[Document],
+    unit_doc: np.ndarray,
+    unit_span: np.ndarray,
+    vectors: np.ndarray,
+    progress: Callable[[BuildProgress], None] | None,
 ) -> list[dict[str, object]]:
     """Meetings found in the releases, stored with the index (empty until extraction exists)."""
     try:
@@ -183,4 +187,5 @@ def _extract_meetings(
         return []
     if progress:
         progress(BuildProgress("extract", 0, len(docs)))
-    return [m.to_json() for m in meetings.extract_meetings(docs)]
+    found = meetings.extract_meetings(docs, unit_doc, unit_span, vectors)
+    return [m.to_json() for m in found]
