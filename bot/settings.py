@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     public_default: bool = False
     max_question_chars: int = 500
     default_k: int = 3
+    # how often /reindex edits its message with progress, and how long a shutdown waits for
+    # questions in flight before closing the gateway
+    reindex_progress_seconds: float = 3.0
+    shutdown_grace_seconds: float = 5.0
 
     @field_validator("guild_ids", "admin_role_ids", mode="before")
     @classmethod

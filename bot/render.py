@@ -1,0 +1,438 @@
+"""Core results as Discord messages: within the platform's limits, in the asker's language.
+
+Mostly plain functions over ``index.schema`` data; only ``send_replies`` and ``reply_to``
+talk to Discord, always with allowed mentions = none. Other cogs reuse ``Reply``, ``pack``,
+``split_content``, ``trim``, ``t`` and the two senders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import discord
+from discord.utils import escape_markdown
+
+from index.schema import Answer, Document, Hit
+
+if TYPE_CHECKING:
+    from index.build import BuildProgress, BuildReport
+    from index.store import IndexInfo
+
+log = logging.getLogger(__name__)
+
+# Discord's limits: over any of them the API answers 400 and the user sees nothing.
+CONTENT_LIMIT = 2000
+EMBEDS_PER_MESSAGE = 10
+EMBED_TITLE_LIMIT = 256
+EMBED_DESCRIPTION_LIMIT = 4096
+EMBED_FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+
+# Characters of release text shown per passage; three passages then fit in one message.
+PASSAGE_CHARS = 1200
+ELLIPSIS = "…"
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "heading": "**Question:** {question}\n{count} passage(s) from the releases:",
+        "no_answer": (
+            "**Question:** {question}\nNo relevant passage found in the releases for this question."
+        ),
+        "suggestions": "Closest releases:",
+        "queued": "Queued: {ahead} question(s) ahead of yours…",
+        "empty": "Please write a question.",
+        "too_long": "The question is {length} characters long; the limit is {limit}.",
+        "control": "The question contains control characters; please retype it.",
+        "bad_date": "`{value}` is not a date: use YYYY-MM-DD (e.g. 2024-07-28).",
+        "bad_lang": "`{value}` is not a language: use ja or en.",
+        "bad_k": "k must be between {low} and {high}.",
+        "cooldown": "Please wait {seconds:.0f} s before asking again.",
+        "not_admin": "Only server admins can do that.",
+        "guild_only": "This command only works in a server.",
+        "build_running": "A rebuild is already running; try again when it has finished.",
+        "index_unavailable": "The index cannot be used right now: {reason}",
+        "shutting_down": "The bot is restarting; please ask again in a minute.",
+        "generic": "Something went wrong; it has been logged. Please try again later.",
+        "rebuild_start": "Rebuilding the index from the corpus…",
+        "rebuild_progress": "Rebuilding the index: {stage} {done}/{total}",
+        "rebuild_done": (
+            "Index rebuilt in {seconds:.1f} s: {documents} releases, {chunks} passages "
+            "({embedded} embedded, {reused} reused){skipped}. `/ask` now uses it."
+        ),
+        "rebuild_skipped": "; skipped: {files}",
+        "rebuild_failed": "Rebuild failed: {reason}\nThe previous index is still in use.",
+        "about": (
+            "**secbrief**: {documents} releases, {chunks} passages\n"
+            "Newest release: {newest}\nIndex built: {built}\nModel: `{model}`"
+        ),
+        "unknown": "unknown",
+        "stage_load": "reading releases",
+        "stage_embed": "embedding passages",
+        "stage_extract": "extracting meetings",
+        "stage_write": "writing the index",
+        "stage_done": "switching",
+    },
+    "ja": {
+        "heading": "**質問:** {question}\n資料から{count}件の該当箇所:",
+        "no_answer": (
+            "**質問:** {question}\nこの質問に該当する箇所は資料の中に見つかりませんでした。"
+        ),
+        "suggestions": "近い資料:",
+        "queued": "順番待ち中です（前に{ahead}件）…",
+        "empty": "質問を入力してください。",
+        "too_long": "質問が長すぎます（{length}文字、上限{limit}文字）。",
+        "control": "質問に制御文字が含まれています。入力し直してください。",
+        "bad_date": (
+            "`{value}` は日付ではありません。YYYY-MM-DD の形式で指定してください"
+            "（例: 2024-07-28）。"
+        ),
+        "bad_lang": "`{value}` は言語ではありません。ja か en を指定してください。",
+        "bad_k": "k は {low} から {high} の間で指定してください。",
+        "cooldown": "{seconds:.0f}秒待ってから質問してください。",
+        "not_admin": "このコマンドはサーバー管理者のみ使えます。",
+        "guild_only": "このコマンドはサーバー内でのみ使えます。",
+        "build_running": "すでに再構築中です。終わってからもう一度お試しください。",
+        "index_unavailable": "現在インデックスを使えません: {reason}",
+        "shutting_down": "ボットを再起動中です。少し待ってからもう一度質問してください。",
+        "generic": "エラーが発生しました（記録済み）。しばらくしてからもう一度お試しください。",
+        "rebuild_start": "資料からインデックスを再構築しています…",
+        "rebuild_progress": "インデックス再構築中: {stage} {done}/{total}",
+        "rebuild_done": (
+            "インデックスを再構築しました（{seconds:.1f}秒）: 資料{documents}件、"
+            "{chunks}箇所（新規{embedded}、再利用{reused}）{skipped}。"
+            "`/ask` は新しいインデックスを使います。"
+        ),
+        "rebuild_skipped": "。読み込めなかったファイル: {files}",
+        "rebuild_failed": (
+            "再構築に失敗しました: {reason}\n以前のインデックスをそのまま使っています。"
+        ),
+        "about": (
+            "**secbrief**: 資料{documents}件、{chunks}箇所\n"
+            "最新の資料: {newest}\nインデックス作成: {built}\nモデル: `{model}`"
+        ),
+        "unknown": "不明",
+        "stage_load": "資料の読み込み",
+        "stage_embed": "埋め込み計算",
+        "stage_extract": "会合の抽出",
+        "stage_write": "インデックスの書き込み",
+        "stage_done": "切り替え",
+    },
+}
+
+
+def t(lang: str, key: str, **params: object) -> str:
+    """The framing text ``key`` in ``lang`` (English when the language has no table)."""
+    return TEXT.get(lang, TEXT["en"])[key].format(**params)
+
+
+_JA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def asker_lang(text: str, locale: str | None = None) -> str:
+    """ "ja" or "en" for the framing text: the question's script, else the Discord locale."""
+    ja = len(_JA.findall(text))
+    latin = len(_LATIN.findall(text))
+    if ja or latin:
+        # one kana/kanji carries about as much as a short word's worth of latin letters
+        return "ja" if ja * 4 >= latin else "en"
+    return "ja" if (locale or "").startswith("ja") else "en"
+
+
+# -- lengths and cuts ----------------------------------------------------------------------------
+
+
+def dlen(text: str) -> int:
+    """Length as Discord counts it, reading the limit strictly: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _joins_previous(ch: str) -> bool:
+    # combining marks, variation selectors, joiners: a cut before them would split a character
+    return (
+        unicodedata.combining(ch) != 0
+        or unicodedata.category(ch) in ("Mn", "Me", "Mc", "Sk")
+        or "\ufe00" <= ch <= "\ufe0f"
+        or ch in "\u200d\u20e3"
+        or "\U000e0100" <= ch <= "\U000e01ef"
+        or "\U0001f3fb" <= ch <= "\U0001f3ff"
+    )
+
+
+def safe_cut(text: str, pos: int) -> int:
+    """The nearest position at or before ``pos`` that does not split a character."""
+    pos = max(0, min(pos, len(text)))
+    while 0 < pos < len(text) and (_joins_previous(text[pos]) or text[pos - 1] == "\u200d"):
+        pos -= 1
+    return pos
+
+
+def _prefix_within(text: str, limit: int) -> int:
+    """Largest safe cut position whose prefix fits ``limit`` Discord characters."""
+    if dlen(text) <= limit:
+        return len(text)
+    pos = min(len(text), limit)
+    while pos > 0 and dlen(text[:pos]) > limit:
+        pos -= 1
+    return safe_cut(text, pos)
+
+
+def trim(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` Discord characters, with an ellipsis when cut."""
+    if dlen(text) <= limit:
+        return text
+    return text[: _prefix_within(text, limit - 1)].rstrip() + ELLIPSIS
+
+
+def split_content(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
+    """``text`` as message contents of at most ``limit``, split at lines, then spaces."""
+    pieces: list[str] = []
+    rest = text
+    while dlen(rest) > limit:
+        head = _prefix_within(rest, limit)
+        cut = rest.rfind("\n", 0, head + 1)
+        if cut <= limit // 4:
+            cut = rest.rfind(" ", 0, head + 1)
+        if cut <= limit // 4:
+            cut = head
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip("\n")
+    if rest.strip():
+        pieces.append(rest)
+    return [p for p in pieces if p.strip()]
+
+
+# -- messages ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    """One Discord message: content and embeds, already within the limits."""
+
+    content: str = ""
+    embeds: list[discord.Embed] = field(default_factory=list)
+
+
+def embed_size(embed: discord.Embed) -> int:
+    size = dlen(embed.title or "") + dlen(embed.description or "")
+    size += dlen(embed.footer.text or "") + dlen(embed.author.name or "")
+    size += sum(dlen(f.name or "") + dlen(f.value or "") for f in embed.fields)
+    return size
+
+
+def pack(content: str, embeds: list[discord.Embed]) -> list[Reply]:
+    """Content split into messages, then the embeds in as few messages as the limits allow."""
+    replies = [Reply(piece) for piece in split_content(content)] or [Reply()]
+    last = replies[-1]
+    total = 0
+    for embed in embeds:
+        size = embed_size(embed)
+        if last.embeds and (
+            len(last.embeds) >= EMBEDS_PER_MESSAGE or total + size > EMBED_TOTAL_LIMIT
+        ):
+            last = Reply()
+            replies.append(last)
+            total = 0
+        last.embeds.append(embed)
+        total += size
+    return [r for r in replies if r.content or r.embeds]
+
+
+async def send_replies(
+    interaction: discord.Interaction, replies: list[Reply], *, ephemeral: bool
+) -> None:
+    """Fill the deferred response with the first reply; send the rest as followups."""
+    first, *rest = replies
+    await interaction.edit_original_response(
+        content=first.content or None, embeds=first.embeds, allowed_mentions=NO_MENTIONS
+    )
+    for reply in rest:
+        await interaction.followup.send(
+            content=reply.content or discord.utils.MISSING,
+            embeds=reply.embeds or discord.utils.MISSING,
+            ephemeral=ephemeral,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+async def reply_to(
+    message: discord.Message, replies: list[Reply], *, first: discord.Message | None = None
+) -> None:
+    """Answer ``message`` with a reply (or by editing ``first``), the rest in the channel."""
+    head, *rest = replies
+    if first is not None:
+        await first.edit(
+            content=head.content or None, embeds=head.embeds, allowed_mentions=NO_MENTIONS
+        )
+    else:
+        await message.reply(
+            content=head.content or None,
+            embeds=head.embeds,
+            mention_author=False,
+            allowed_mentions=NO_MENTIONS,
+        )
+    for reply in rest:
+        await message.channel.send(
+            content=reply.content or None, embeds=reply.embeds, allowed_mentions=NO_MENTIONS
+        )
+
+
+# -- answers -------------------------------------------------------------------------------------
+
+
+def excerpt(hit: Hit, budget: int = PASSAGE_CHARS) -> str:
+    """The passage as a blockquote, the answering sentence in bold, trimmed around it.
+
+    The text is the release's own, escaped so Discord shows it verbatim; cuts never split a
+    character and are marked with an ellipsis.
+    """
+    text = hit.doc.text
+    qs, qe = hit.quote_start, hit.quote_end
+    start, end = min(hit.chunk.start, qs), max(hit.chunk.end, qe)
+    limit = budget
+    while True:
+        rendered = _excerpt(text, start, end, qs, qe, limit)
+        if dlen(rendered) <= budget or limit < 50:
+            return rendered if dlen(rendered) <= budget else trim(rendered, budget)
+        limit = int(limit * 0.85)
+
+
+def _excerpt(text: str, start: int, end: int, qs: int, qe: int, limit: int) -> str:
+    if qe - qs > limit:
+        qe = qs + safe_cut(text[qs:], limit)
+        before, quote, after = "", text[qs:qe] + ELLIPSIS, ""
+    else:
+        room = limit - (qe - qs)
+        left = min(qs - start, room // 2)
+        right = min(end - qe, room - left)
+        left = min(qs - start, room - right)
+        lo = safe_cut(text, qs - left)
+        hi = safe_cut(text, qe + right)
+        before = (ELLIPSIS if lo > start else "") + text[lo:qs]
+        after = text[qe:hi] + (ELLIPSIS if hi < end else "")
+        quote = text[qs:qe]
+    return _blockquote(before, quote, after)
+
+
+def _blockquote(before: str, quote: str, after: str) -> str:
+    lines: list[str] = []
+    current = ""
+    for part, bold in ((before, False), (quote, True), (after, False)):
+        for i, piece in enumerate(part.split("\n")):
+            if i:
+                lines.append(current)
+                current = ""
+            if not piece:
+                continue
+            escaped = escape_markdown(piece)
+            if bold and piece.strip():
+                lead = len(escaped) - len(escaped.lstrip())
+                trail = len(escaped.rstrip())
+                escaped = f"{escaped[:lead]}**{escaped[lead:trail]}**{escaped[trail:]}"
+            current += escaped
+    lines.append(current)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(f"> {line}".rstrip() for line in lines)
+
+
+def source_line(doc: Document) -> str:
+    """The link, or the file name when a release has no URL."""
+    if doc.url and re.match(r"https?://", doc.url):
+        return f"<{doc.url}>"
+    name = doc.path.replace("`", "'")
+    return f"`{name}`"
+
+
+def meta_line(doc: Document) -> str:
+    parts = [doc.date.isoformat() if doc.date else None, doc.publisher]
+    return " · ".join(p for p in parts if p)
+
+
+def hit_embed(hit: Hit, budget: int = PASSAGE_CHARS) -> discord.Embed:
+    doc = hit.doc
+    url = doc.url if doc.url and re.match(r"https?://", doc.url) else None
+    description = f"{excerpt(hit, budget)}\n{source_line(doc)}"
+    embed = discord.Embed(
+        title=trim(doc.title or doc.path, EMBED_TITLE_LIMIT),
+        url=url,
+        description=trim(description, EMBED_DESCRIPTION_LIMIT),
+    )
+    meta = meta_line(doc)
+    if meta:
+        embed.set_footer(text=trim(meta, EMBED_FOOTER_LIMIT))
+    return embed
+
+
+def _echo(question: str) -> str:
+    return escape_markdown(trim(" ".join(question.split()), 300))
+
+
+def suggestion_line(doc: Document) -> str:
+    date = f" ({doc.date.isoformat()})" if doc.date else ""
+    return f"- {escape_markdown(trim(doc.title or doc.path, 200))}{date} {source_line(doc)}"
+
+
+def answer_replies(answer: Answer, lang: str, budget: int = PASSAGE_CHARS) -> list[Reply]:
+    """The messages answering ``answer``: a heading, then one embed per quoted passage."""
+    if not answer.answered or not answer.hits:
+        lines = [t(lang, "no_answer", question=_echo(answer.question))]
+        if answer.suggestions:
+            lines.append(t(lang, "suggestions"))
+            lines += [suggestion_line(doc) for doc in answer.suggestions]
+        return pack("\n".join(lines), [])
+    heading = t(lang, "heading", question=_echo(answer.question), count=len(answer.hits))
+    return pack(heading, [hit_embed(hit, budget) for hit in answer.hits])
+
+
+# -- admin ---------------------------------------------------------------------------------------
+
+
+def about_text(info: IndexInfo, lang: str) -> str:
+    unknown = t(lang, "unknown")
+    built = info.built_at
+    if built.tzinfo is None:
+        built = built.replace(tzinfo=dt.UTC)
+    return t(
+        lang,
+        "about",
+        documents=info.documents,
+        chunks=info.chunks,
+        newest=info.newest_release.isoformat() if info.newest_release else unknown,
+        built=discord.utils.format_dt(built, "f"),
+        model=info.model_id,
+    )
+
+
+def progress_text(progress: BuildProgress | None, lang: str) -> str:
+    if progress is None:
+        return t(lang, "rebuild_start")
+    stage = TEXT.get(lang, TEXT["en"]).get(f"stage_{progress.stage}", progress.stage)
+    return t(lang, "rebuild_progress", stage=stage, done=progress.done, total=progress.total)
+
+
+def report_text(report: BuildReport, lang: str) -> str:
+    skipped = ""
+    if report.skipped:
+        names = ", ".join(str(getattr(s, "path", s)) for s in report.skipped[:10])
+        skipped = t(lang, "rebuild_skipped", files=escape_markdown(names))
+    text = t(
+        lang,
+        "rebuild_done",
+        seconds=report.seconds,
+        documents=report.documents,
+        chunks=report.chunks,
+        embedded=report.embedded,
+        reused=report.reused,
+        skipped=skipped,
+    )
+    return trim(text, CONTENT_LIMIT)

@@ -1,0 +1,216 @@
+"""The bot's hold on the core: the current Retriever, rebuilds, concurrency and cooldowns.
+
+Blocking core calls run in threads so the event loop (heartbeats, deferrals, other users)
+never waits on them. Questions are bounded by a semaphore; a rebuild runs in a daemon thread
+so that shutting down never waits for it (the core's build switches atomically, so a build
+killed half-way leaves the old index serving).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from index.errors import BuildInProgress, IndexMissing
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from bot.settings import Settings
+    from index.build import BuildProgress, BuildReport
+    from index.embed import Embedder
+    from index.schema import Answer
+    from index.search import Retriever
+    from index.store import IndexInfo
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def in_daemon_thread(fn: Callable[[], T]) -> Awaitable[T]:
+    """Run ``fn`` in a daemon thread: awaitable, and never joined at interpreter exit."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(value: T | None, error: BaseException | None) -> None:
+        if future.cancelled():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)  # type: ignore[arg-type]
+
+    def target() -> None:
+        try:
+            value = fn()
+        except BaseException as exc:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(settle, None, exc)
+        else:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(settle, value, None)
+
+    threading.Thread(target=target, name="secbrief-rebuild", daemon=True).start()
+    return future
+
+
+class Cooldowns:
+    """A per-user pause between questions, shared by /ask and mentions."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._last: dict[int, float] = {}
+
+    def hit(self, user_id: int) -> float:
+        """0 and the question counts, or the seconds the user still has to wait."""
+        if self.seconds <= 0:
+            return 0.0
+        now = self._clock()
+        last = self._last.get(user_id)
+        if last is not None and now - last < self.seconds:
+            return self.seconds - (now - last)
+        self._last[user_id] = now
+        if len(self._last) > 10_000:  # forget users whose pause is over
+            self._last = {u: t for u, t in self._last.items() if now - t < self.seconds}
+        return 0.0
+
+
+class RetrieverService:
+    """Holds the current Retriever; swaps it after a rebuild; one rebuild at a time."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, retriever: Retriever) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._retriever = retriever
+        self._slots = asyncio.Semaphore(max(1, settings.max_concurrent))
+        self._waiting = 0
+        self._running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._rebuild: asyncio.Task[BuildReport] | None = None
+        self.closing = False
+
+    @classmethod
+    async def open(cls, settings: Settings, embedder: Embedder | None = None) -> RetrieverService:
+        """Load the model and the index; build the index first if there is none yet."""
+        from index.search import Retriever
+
+        if embedder is None:
+            from index.embed import load_embedder
+
+            embedder = await asyncio.to_thread(load_embedder, settings.model)
+        try:
+            retriever = await asyncio.to_thread(Retriever.load, settings.index_dir, embedder)
+        except IndexMissing:
+            log.warning(
+                "no index at %s: building one from %s", settings.index_dir, settings.corpus_dir
+            )
+            from index.build import build_index
+
+            report = await in_daemon_thread(
+                lambda: build_index(settings.corpus_dir, settings.index_dir, embedder)
+            )
+            log.info("built the index: %d releases, %d passages", report.documents, report.chunks)
+            retriever = await asyncio.to_thread(Retriever.load, settings.index_dir, embedder)
+        return cls(settings, embedder, retriever)
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._retriever
+
+    @property
+    def info(self) -> IndexInfo:
+        return self._retriever.info
+
+    @property
+    def rebuilding(self) -> bool:
+        return self._rebuild is not None and not self._rebuild.done()
+
+    @property
+    def busy(self) -> bool:
+        """Every slot is taken: a new question would wait."""
+        return self._slots.locked()
+
+    async def ask(
+        self,
+        question: str,
+        *,
+        k: int,
+        since: dt.date | None = None,
+        lang: str | None = None,
+        on_queued: Callable[[int], Awaitable[object]] | None = None,
+    ) -> Answer:
+        """Answer ``question`` in a worker thread from the index current when it starts."""
+        self._waiting += 1
+        self._idle.clear()
+        acquired = False
+        try:
+            if self._slots.locked() and on_queued is not None:
+                await on_queued(self._running + self._waiting - 1)
+            async with self._slots:
+                acquired = True
+                self._waiting -= 1
+                self._running += 1
+                try:
+                    retriever = self._retriever  # a swap mid-question does not affect it
+                    return await asyncio.to_thread(
+                        retriever.ask, question, k, since=since, lang=lang
+                    )
+                finally:
+                    self._running -= 1
+        finally:
+            if not acquired:
+                self._waiting -= 1
+            if self._waiting + self._running == 0:
+                self._idle.set()
+
+    def start_rebuild(
+        self, progress: Callable[[BuildProgress], None] | None = None
+    ) -> asyncio.Task[BuildReport]:
+        """Start rebuilding from the corpus folder; the new index serves the next questions.
+
+        Raises BuildInProgress at once when a rebuild is already running (checked and
+        claimed without yielding, so two admins cannot both start one). A failure leaves
+        the current index in place and is raised by the task.
+        """
+        if self.rebuilding:
+            raise BuildInProgress(f"a rebuild of {self.settings.index_dir} is already running")
+        self._rebuild = asyncio.get_running_loop().create_task(self._rebuild_now(progress))
+        return self._rebuild
+
+    async def rebuild(self, progress: Callable[[BuildProgress], None] | None = None) -> BuildReport:
+        return await self.start_rebuild(progress)
+
+    async def _rebuild_now(self, progress: Callable[[BuildProgress], None] | None) -> BuildReport:
+        from index.build import build_index
+        from index.search import Retriever
+
+        settings, embedder = self.settings, self.embedder
+        report = await in_daemon_thread(
+            lambda: build_index(settings.corpus_dir, settings.index_dir, embedder, progress)
+        )
+        fresh = await in_daemon_thread(lambda: Retriever.load(settings.index_dir, embedder))
+        self._retriever = fresh
+        log.info(
+            "index rebuilt and swapped in: %d releases, %d passages in %.1fs",
+            report.documents,
+            report.chunks,
+            report.seconds,
+        )
+        return report
+
+    async def drain(self, timeout: float) -> None:
+        """Stop taking questions and wait up to ``timeout`` for those in flight."""
+        self.closing = True
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning(
+                "shutting down with %d question(s) unanswered", self._running + self._waiting
+            )
