@@ -1,0 +1,2 @@
+"""One cog per command area: each module has ``setup(bot)`` and is listed in
+``bot.app.EXTENSIONS``."""
