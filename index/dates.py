@@ -139,10 +139,13 @@ _EN_ALT = re.compile(
     r"(?P<zone>(?i:Japan time|JST|Tokyo time|local time))\s*\)"
 )
 _ISO = re.compile(
-    r"(?<![\d/.-])(?P<year>(?:19|20)\d{2})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)"
+    r"(?<![\w/.-])(?P<year>(?:19|20)\d{2})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)"
     r"(?P<day>\d{1,2})(?![\d/])"
 )
-_YEAR = re.compile(r"(?<![\d,.$#/-])(?P<year>(?:19|20)\d{2})(?![\d,]\d|[\d%])")
+_YEAR = re.compile(
+    r"(?<![A-Za-z\d,.$#/-])(?P<year>(?:19|20)\d{2})"
+    r"(?:\s*-\s*(?P<year2>(?:19|20)\d{2}))?(?![A-Za-z\d%]|,\d)"
+)
 
 
 def fold(text: str) -> str:
@@ -150,8 +153,8 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def _month_number(token: str) -> int | None:
-    if token.islower():  # "may", "march", "dec": words, not months
+def _month_number(token: str, strict: bool = True) -> int | None:
+    if strict and token.islower():  # "may", "march", "dec": words, not months
         return None
     key = token.rstrip(".").lower()
     if key in _MONTHS:
@@ -168,7 +171,9 @@ def _date(year: int | None, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _era_year(era: str | None, eyear: str | None, wyear: str | None, year: str | None) -> int | None:
+def _era_year(
+    era: str | None, eyear: str | None, wyear: str | None, year: str | None
+) -> int | None:
     if wyear:
         return int(wyear)
     if era and eyear:
@@ -228,9 +233,7 @@ def _ja_mentions(text: str, default_year: int | None) -> list[DateMention]:
             if alt_date is not None:
                 alt_zone = "local" if a["zone"] == "現地時間" else "japan"
                 end_pos = a.end()
-        found.append(
-            DateMention(m.start(), end_pos, start, date_end, "day", alt_date, alt_zone)
-        )
+        found.append(DateMention(m.start(), end_pos, start, date_end, "day", alt_date, alt_zone))
     return found
 
 
@@ -257,24 +260,9 @@ def _alt(near: dt.date, month: str | None, day: str) -> dt.date | None:
 def _en_mentions(text: str, default_year: int | None) -> list[DateMention]:
     found: list[DateMention] = []
     for m in _EN_MONTH_DAY.finditer(text):
-        month = _month_number(m["mon"])
-        if month is None:
-            continue
-        end_pos = m.end()
-        year = int(m["year"] or m["ymid"]) if (m["year"] or m["ymid"]) else default_year
-        if m["ymid"] and m["day2"] is None and m["year"] is None:
-            end_pos = m.end("ymid")
-        start = _date(int(m["ymid"]) if m["ymid"] else year, month, int(m["day"]))
-        if start is None:
-            continue
-        date_end = None
-        if m["day2"] is not None:
-            month2 = _month_number(m["mon2"]) if m["mon2"] else None
-            explicit_year = int(m["year"]) if m["year"] and m["ymid"] else None
-            date_end = _range_end(start, month2, int(m["day2"]), explicit_year)
-            if date_end is None:  # not a range after all: keep the first date only
-                end_pos = m.end("ymid") if m["ymid"] else m.end("day")
-        found.append(_with_alt(text, start, date_end, m.start(), end_pos))
+        mention = _en_month_day(text, m, default_year)
+        if mention is not None:
+            found.append(mention)
     for m in _EN_DAY_MONTH.finditer(text):
         month = _month_number(m["mon"])
         year = int(m["year"]) if m["year"] else default_year
@@ -289,6 +277,35 @@ def _en_mentions(text: str, default_year: int | None) -> list[DateMention]:
             first = dt.date(int(m["year"]), month, 1)
             found.append(DateMention(m.start(), m.end(), first, None, "month"))
     return found
+
+
+def _en_month_day(text: str, m: re.Match[str], default_year: int | None) -> DateMention | None:
+    """'July 29, 2024', 'December 10-12, 2024', 'Dec. 30, 2024 - Jan. 2, 2025', 'July 28-29'."""
+    month = _month_number(m["mon"])
+    if month is None:
+        return None
+    month2 = _month_number(m["mon2"]) if m["mon2"] else None
+    ymid = int(m["ymid"]) if m["ymid"] else None
+    year = int(m["year"]) if m["year"] else None
+    if ymid is not None:
+        start_year: int | None = ymid
+    elif year is not None:
+        # "December 30 - January 2, 2025": the year written belongs to the end
+        start_year = year - 1 if month2 is not None and month2 < month else year
+    else:
+        start_year = default_year
+    start = _date(start_year, month, int(m["day"]))
+    if start is None:
+        return None
+    if m["day2"] is None:
+        return _with_alt(text, start, None, m.start(), m.end())
+    end_year = year if ymid is not None else None
+    if end_year is None and year is not None and month2 is not None and month2 < month:
+        end_year = year
+    date_end = _range_end(start, month2, int(m["day2"]), end_year)
+    if date_end is None:  # not a range after all: keep the first date alone
+        return DateMention(m.start(), m.end("ymid") if ymid else m.end("day"), start, None, "day")
+    return _with_alt(text, start, date_end, m.start(), m.end())
 
 
 def _with_alt(text: str, start: dt.date, end: dt.date | None, s: int, e: int) -> DateMention:
@@ -309,7 +326,11 @@ def _numeric_mentions(text: str) -> list[DateMention]:
         if d is not None:
             found.append(DateMention(m.start(), m.end(), d, None, "day"))
     for m in _YEAR.finditer(text):
-        found.append(DateMention(m.start(), m.end(), dt.date(int(m["year"]), 1, 1), None, "year"))
+        first = dt.date(int(m["year"]), 1, 1)
+        last = dt.date(int(m["year2"]), 12, 31) if m["year2"] else None
+        if last is not None and last < first:
+            continue
+        found.append(DateMention(m.start(), m.end(), first, last, "year"))
     return found
 
 
@@ -369,7 +390,7 @@ _REL_YEAR = re.compile(
     r"(?P<last>last year|the previous year|昨年|去年|前年)|(?P<this>this year|今年|本年)", re.I
 )
 _REL_MONTH = re.compile(
-    rf"(?P<en>(?i:last|this)\s+(?P<mon>{_MON}))"
+    rf"(?P<en>(?i:last|this)\s+(?P<mon>(?i:{_MON})))"
     r"|(?P<ja>(?P<rel>昨年|去年|前年|今年|本年)\s*(?P<month>\d{1,2})\s*月)"
     r"|(?P<prev>(?i:last month)|先月)",
 )
@@ -385,8 +406,9 @@ def _relative(question: str, today: dt.date) -> list[DateMention]:
             y = today.year - 1 if m["rel"] in ("昨年", "去年", "前年") else today.year
             mo = int(m["month"])
         else:
-            mo = _month_number(m["mon"]) or 0
-            y = today.year if m["en"].lower().startswith("this") or mo < today.month else today.year - 1
+            mo = _month_number(m["mon"], strict=False) or 0
+            this = m["en"].lower().startswith("this")
+            y = today.year if this or mo < today.month else today.year - 1
         if 1 <= mo <= 12:
             found.append(DateMention(m.start(), m.end(), dt.date(y, mo, 1), None, "month"))
     for m in _REL_YEAR.finditer(question):
