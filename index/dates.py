@@ -55,25 +55,8 @@ class Period:
 
 # One character for one character, so offsets in the folded copy are offsets in the original.
 _FOLD = str.maketrans(
-    {
-        **{chr(0xFF10 + i): str(i) for i in range(10)},
-        "（": "(",
-        "）": ")",
-        "／": "/",
-        "－": "-",
-        "‐": "-",
-        "‑": "-",
-        "–": "-",
-        "—": "-",
-        "−": "-",
-        "～": "~",
-        "〜": "~",
-        "，": ",",
-        "．": ".",
-        "：": ":",
-        "\u3000": " ",
-        "\u00a0": " ",
-    }
+    "０１２３４５６７８９（）／－‐‑–—−～〜，．：\u3000\u00a0",
+    "0123456789()/------~~,.:  ",
 )
 
 _ERA_START = {"令和": 2018, "平成": 1988, "昭和": 1925}
@@ -101,21 +84,7 @@ _JA_ALT = re.compile(
     r"\s*\)"
 )
 
-_MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "sept": 9,
-}
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name} | {"sept": 9}
 _MON = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"

@@ -12,9 +12,10 @@ rankings, share widgets and footers. The heuristics work line by line and on any
   or a long run of short lines ends it. The block with the most prose is the article, from its
   first prose line to its last, extended to a closing 「(以上)」 or "###" just after it.
 
-The headline is the line just above the date line before the article (skipping category
-bullets); the date is that date line; the publisher is the bracketed site name in the banner,
-a short line the page repeats, or the "on behalf of:" / copyright line of the footer.
+The headline is the longer of the lines just above and just below the date line before the
+article (skipping category bullets and the site name); the date is that date line; the
+publisher is the bracketed site name in the banner, a short line the page repeats, or the
+"on behalf of:" / copyright line of the footer.
 Everything is reported as offsets, so the article stays a verbatim span of the page.
 """
 
@@ -194,27 +195,31 @@ def read_page(text: str) -> Page:
     """Find the article of a page saved as text, and its headline, date and publisher.
 
     When the page has no navigation at all (no boilerplate line), it is taken whole: only
-    the surrounding blank space is left out.
+    the surrounding blank space is left out. A page with navigation but no prose keeps what is
+    not navigation, edge to edge (empty when nothing is left).
     """
     lines = split_lines(text)
-    content = [ln for ln in lines if ln.kind is not Kind.BLANK]
-    if not content:
-        return Page(0, 0, None, None, None, stripped=False)
-    span = _article_lines(lines)
     has_nav = any(ln.kind is Kind.BOILERPLATE for ln in lines)
-    if span is None or not has_nav:
-        first = lines.index(content[0])
-        head_end = span[0] if span is not None else first
-        head = lines[:head_end]
-        start, end = content[0].start, content[-1].end
-        tail: list[Line] = []
+    keep = [ln for ln in lines if ln.kind is not Kind.BLANK]
+    if has_nav:
+        keep = [ln for ln in keep if ln.kind is not Kind.BOILERPLATE]
+    if not keep:
+        return Page(0, 0, None, None, None, stripped=has_nav)
+    span = _article_lines(lines)
+    tail: list[Line] = []
+    if span is None:
+        head = lines  # no prose: every line may hold the title or the date
+        start, end = keep[0].start, keep[-1].end
+    elif not has_nav:
+        head = lines[: span[0]]
+        start, end = keep[0].start, keep[-1].end
     else:
         head, tail = lines[: span[0]], lines[span[1] + 1 :]
         start, end = lines[span[0]].start, lines[span[1]].end
-    publisher = _publisher(head, tail)
+    publisher = _publisher(head, tail if span is not None else lines)
     title = _title(head, publisher)
-    if title is None and not has_nav and content[0].kind is Kind.SHORT:
-        title = content[0].text
+    if title is None and not has_nav and keep[0].kind is Kind.SHORT:
+        title = keep[0].text
     return Page(start, end, title, _date(head, tail), publisher, stripped=has_nav)
 
 
@@ -268,16 +273,17 @@ def _title_candidate(ln: Line, publisher: str | None) -> bool:
 
 
 def _title(head: list[Line], publisher: str | None) -> str | None:
-    """The headline: the line above the page's date line, else the longest line of the head."""
+    """The headline, next to the page's date line, else the longest line of the head.
+
+    News sites put the headline just above the date line, blogs just below it: of the nearest
+    candidate on each side the longer one wins (a site's name or tagline is short).
+    """
     dates = [i for i, ln in enumerate(head) if ln.kind is not Kind.BLANK and is_date_line(ln.text)]
-    if dates:
-        for i in dates[::-1]:
-            above = [ln for ln in head[:i] if _title_candidate(ln, publisher)]
-            if above:
-                return above[-1].text
-        below = [ln for ln in head[dates[-1] :] if _title_candidate(ln, publisher)]
-        if below:
-            return below[0].text
+    for i in dates[::-1]:
+        above = [ln for ln in head[:i] if _title_candidate(ln, publisher)][-1:]
+        below = [ln for ln in head[i + 1 :] if _title_candidate(ln, publisher)][:1]
+        if above or below:
+            return max(above + below, key=lambda ln: len(ln.text)).text
     candidates = [ln for ln in head if _title_candidate(ln, publisher)]
     if not candidates:
         return None
