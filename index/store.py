@@ -217,7 +217,8 @@ def staging_folder(root: Path) -> Path:
     builds.mkdir(parents=True, exist_ok=True)
     for stale in builds.glob(".tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    folder = builds / f".tmp-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    stamp = f"{time.strftime('%Y%m%dT%H%M%S')}.{time.time_ns() % 10**9:09d}"
+    folder = builds / f".tmp-{stamp}-{os.getpid()}"
     folder.mkdir()
     return folder
 
