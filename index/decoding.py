@@ -1,12 +1,14 @@
 """Bytes to text for corpus files, and the language of a text.
 
-Order of trial: a byte-order mark; UTF-8, strictly; ISO-2022-JP when the bytes are 7-bit with
-escape sequences; Shift_JIS (CP932) and EUC-JP, strictly, kept only when the result reads as
-Japanese (kana among the characters, not a run of stray kanji, which is what Latin-1 text looks
-like through CP932); Windows-1252 for mostly-ASCII text with a few accents or curly quotes;
-and only then charset-normalizer's best guess. Newlines are normalised to
-``"\\n"`` (``"\\r\\n"`` and ``"\\r"`` alike): the decoded text is the file's text in that form,
-and ``Document.text`` is a verbatim substring of it.
+Order of trial: a byte-order mark; ISO-2022-JP when the bytes are 7-bit with its escape
+sequences (they are valid UTF-8 too); UTF-8, strictly; Shift_JIS (CP932) and EUC-JP, strictly,
+kept only when the result reads as Japanese (kana among the characters, not a run of stray
+kanji, which is what Latin-1 text looks like through CP932); Windows-1252 for mostly-ASCII text
+with a few accents or curly quotes; Japanese again for kanji-only text; and only then
+charset-normalizer's best guess. A result with control characters is refused as binary.
+
+Newlines are normalised to ``"\\n"`` (``"\\r\\n"`` and ``"\\r"`` alike): the decoded text is the
+file's text in that form, and ``Document.text`` is a verbatim substring of it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ _JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+MAX_JUNK_SHARE = 0.01  # more control characters than this: a binary file, not a text
+
+
 class NotText(ValueError):
     """The bytes are not a readable text; the message says why."""
 
@@ -40,7 +45,7 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _junk_share(text: str) -> float:
+def junk_share(text: str) -> float:
     """The share of characters no text contains: control characters, U+FFFD, private use."""
     junk = 0
     for ch in text:
@@ -134,7 +139,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if guess is None:
         raise NotText("binary or undecodable content (not text in any known encoding)")
     text, encoding = guess
-    if _junk_share(text) > 0.01:
+    if junk_share(text) > MAX_JUNK_SHARE:
         raise NotText(f"binary content (control characters after decoding as {encoding})")
     text = _normalise_newlines(text)
     if not text.strip():

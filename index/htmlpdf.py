@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from index.dates import parse_date
-from index.decoding import NotText, decode_bytes, html_charset
+from index.decoding import MAX_JUNK_SHARE, NotText, decode_bytes, html_charset, junk_share
 from index.rawpage import is_date_line, trim_edges
 
 _DATE_META = (
@@ -110,9 +110,11 @@ def _decode_html(data: bytes) -> str:
     declared = html_charset(data)
     if declared and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode(declared).replace("\r\n", "\n").replace("\r", "\n")
+            text = data.decode(declared)
         except UnicodeDecodeError:
-            pass  # the declaration lies; guess as for any text file
+            text = None  # the declaration lies; guess as for any text file
+        if text is not None and text.strip() and junk_share(text) <= MAX_JUNK_SHARE:
+            return text.replace("\r\n", "\n").replace("\r", "\n")
     return decode_bytes(data)[0]
 
 
@@ -128,19 +130,23 @@ def _main_text(html: str) -> tuple[str, Any]:
     import trafilatura  # heavy: only when an HTML file is read
 
     params = {"extensive_search": False, "original_date": True}
-    doc = trafilatura.bare_extraction(
-        html,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=True,
-        date_extraction_params=params,
-    )
-    text = (getattr(doc, "text", None) or "").strip()
-    if not text:
-        text = (trafilatura.extract(html, favor_recall=True, include_comments=False) or "").strip()
-    if not text:
-        text = trafilatura.baseline(html)[1].strip()
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=True,
+            date_extraction_params=params,
+        )
+        text = (getattr(doc, "text", None) or "").strip()
+        if not text:
+            text = trafilatura.extract(html, favor_recall=True, include_comments=False) or ""
+            text = text.strip()
+        if not text:
+            text = trafilatura.baseline(html)[1].strip()
+    except Exception as e:  # lxml and trafilatura fail in many ways on broken markup
+        raise NotText(f"HTML extraction failed ({type(e).__name__}: {e})") from e
     return text, doc
 
 

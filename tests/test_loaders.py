@@ -335,6 +335,8 @@ def _broken_corpus(folder: Path) -> None:
     (folder / "nav-only.txt").write_text("site search\nmenu\npagetop\nNo comments:\n")
     (folder / "notes.docx").write_bytes(b"PK\x03\x04 not a release")
     (folder / "fake.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (folder / "junk.html").write_bytes(b'<meta charset="iso-8859-1">' + bytes(range(256)) * 4)
+    (folder / "markup-only.htm").write_text("<html><head><script>var a=1;</script></head></html>")
     _pdf(folder / "scan.pdf", [])
 
 
@@ -348,6 +350,8 @@ def _broken_corpus(folder: Path) -> None:
         ("nav-only.txt", "no text"),
         ("notes.docx", "unsupported"),
         ("fake.pdf", "unreadable PDF"),
+        ("junk.html", "binary"),
+        ("markup-only.htm", "no text"),
         ("scan.pdf", "no text layer"),
     ],
 )
@@ -372,6 +376,8 @@ def test_load_corpus_skips_broken_files_and_keeps_the_rest(
             "fake.pdf",
             "garbage.txt",
             "header-only.txt",
+            "junk.html",
+            "markup-only.htm",
             "nav-only.txt",
             "notes.docx",
             "scan.pdf",
