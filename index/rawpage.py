@@ -12,10 +12,11 @@ rankings, share widgets and footers. The heuristics work line by line and on any
   or a long run of short lines ends it. The block with the most prose is the article, from its
   first prose line to its last, extended to a closing 「(以上)」 or "###" just after it.
 
-The headline is the longer of the lines just above and just below the date line before the
-article (skipping category bullets and the site name); the date is that date line; the
-publisher is the bracketed site name in the banner, a short line the page repeats, or the
-"on behalf of:" / copyright line of the footer.
+The headline is the longest of the few lines above the date line before the article (back to
+the navigation) and the line just below it, leaving out category bullets, labels and the site
+name; the date is that date line; the
+publisher is the bracketed site name in the banner, the sender of a mailing ("on behalf of:"),
+an agency's name in the banner, a short line the page repeats, or the copyright holder.
 Everything is reported as offsets, so the article stays a verbatim span of the page.
 """
 
@@ -30,6 +31,7 @@ from enum import Enum
 from index.dates import find_dates, fold
 
 MAX_GAP = 6  # short lines allowed between two paragraphs of one article
+TITLE_WINDOW = 4  # lines above the date line where the headline may be
 
 _BOILERPLATE = re.compile(
     r"""^(?:
@@ -47,6 +49,9 @@ _BOILERPLATE = re.compile(
     | (?:copyright|©|\(c\))\s*(?:©\s*)?(?:\d{4}|[^.]{0,60}all\s+rights\s+reserved).*
     | .{0,80}all\s+rights\s+reserved\.?|privacy\s+policy.*|terms\s+of\s+(?:use|service).*
     | left|right|(?:previous|next)\s+(?:article|post|story|page).*|(?:前|次)の記事.*
+    | related(?:\s+(?:articles?|links?|stories|posts|content|news))?:?|tags?:?|sitemap|site\s+map
+    | accessibility(?:\s+statement)?|an\s+official\s+website\s+of\s+the\s+united\s+states.*
+    | here'?s\s+how\s+you\s+know|サイトマップ|お問い合わせ|プライバシーポリシー|利用規約
     | (?:(?:facebook|twitter|x|instagram|youtube|linkedin|line|rss|はてな)\s*)+
     | (?:このページの)?(?:ページの?)?(?:先頭|トップ)へ(?:戻る)?
     )$""",
@@ -71,6 +76,11 @@ _DATE_LABEL = re.compile(
 )
 _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|JST|E[SD]?T)?", re.I)
 _ON_BEHALF = re.compile(r"on\s+behalf\s+of:?\s*(?P<name>[^,;]{3,80}?)\s*\.?$", re.I)
+_AGENCY = re.compile(
+    r"^(?:the\s+)?(?:U\.S\.\s+|United\s+States\s+)?(?:Department|Ministry|Embassy|Agency)"
+    r"\s+of\s+(?:the\s+)?[A-Z][\w .,&'-]{2,60}$"
+    r"|^[^\s、。,.]{1,20}(?:省|庁|内閣府|官邸|大使館)$"
+)
 _COPYRIGHT = re.compile(
     r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:\d{4}(?:\s*-\s*\d{4})?\s*,?\s*)?(?P<name>[^.©]{3,80}?)"
     r"\s*(?:[.,]?\s*all\s+rights\s+reserved.*)?$",
@@ -275,15 +285,21 @@ def _title_candidate(ln: Line, publisher: str | None) -> bool:
 def _title(head: list[Line], publisher: str | None) -> str | None:
     """The headline, next to the page's date line, else the longest line of the head.
 
-    News sites put the headline just above the date line, blogs just below it: of the nearest
-    candidate on each side the longer one wins (a site's name or tagline is short).
+    News sites put the headline just above the date line (sometimes with a label or the
+    office's name between), blogs just below it: the longest candidate among the few lines
+    above, back to the navigation, and the first line below wins (names and labels are short).
     """
     dates = [i for i, ln in enumerate(head) if ln.kind is not Kind.BLANK and is_date_line(ln.text)]
     for i in dates[::-1]:
-        above = [ln for ln in head[:i] if _title_candidate(ln, publisher)][-1:]
-        below = [ln for ln in head[i + 1 :] if _title_candidate(ln, publisher)][:1]
-        if above or below:
-            return max(above + below, key=lambda ln: len(ln.text)).text
+        near: list[Line] = []
+        for ln in [ln for ln in head[:i] if ln.kind is not Kind.BLANK][::-1][:TITLE_WINDOW]:
+            if ln.kind is Kind.BOILERPLATE or is_date_line(ln.text):
+                break
+            if _title_candidate(ln, publisher):
+                near.append(ln)
+        near += [ln for ln in head[i + 1 :] if _title_candidate(ln, publisher)][:1]
+        if near:
+            return max(near, key=lambda ln: len(ln.text)).text
     candidates = [ln for ln in head if _title_candidate(ln, publisher)]
     if not candidates:
         return None
@@ -291,11 +307,20 @@ def _title(head: list[Line], publisher: str | None) -> str | None:
 
 
 def _publisher(head: list[Line], tail: list[Line]) -> str | None:
-    """The site or agency: a bracketed banner, a repeated short line, or the footer."""
+    """The site or agency: a bracketed banner, the mailing's sender, an agency's name in the
+    banner, a short line the page repeats, or the copyright holder."""
     for ln in head:
         m = _BRACKETED.match(ln.text)
         if m:
             return m["name"].strip()
+    for ln in tail:
+        m = _ON_BEHALF.search(ln.text)
+        if m:
+            return m["name"].strip()
+    banner = [ln for ln in head if ln.kind is not Kind.BLANK][:8]
+    for ln in banner:
+        if _AGENCY.match(ln.text):
+            return ln.text
     seen: dict[str, int] = {}
     for ln in head:
         if ln.kind is Kind.SHORT and 2 <= len(ln.text) <= 40 and not is_date_line(ln.text):
@@ -304,7 +329,7 @@ def _publisher(head: list[Line], tail: list[Line]) -> str | None:
     if repeated:
         return repeated[0]
     for ln in tail:
-        m = _ON_BEHALF.search(ln.text) or _COPYRIGHT.match(ln.text)
+        m = _COPYRIGHT.match(ln.text)
         if m:
             return m["name"].strip()
     return None

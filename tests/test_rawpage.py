@@ -36,6 +36,9 @@ NAVIGATION = (
     "このページの先頭へ",
     "ホーム >",
     "シェア",
+    "Related Articles",
+    "Media Note",
+    "FOIA",
 )
 
 
@@ -83,8 +86,16 @@ NAVIGATION = (
             dt.date(2024, 7, 29),
             "防衛ニュース速報",
         ),
+        (
+            FIXTURES / "state-media-note-en-raw.txt",
+            "Japan hosted the United States for an Extended Deterrence Dialogue (EDD)",
+            "bolstered by Japan's defense capabilities.",
+            "U.S.-Japan Extended Deterrence Dialogue",
+            dt.date(2024, 12, 13),
+            "U.S. Department of State",
+        ),
     ],
-    ids=["001-jdefense", "026-dod-blogger", "027-jdefense", "blog-en", "news-site-ja"],
+    ids=["001-jdefense", "026-dod-blogger", "027-jdefense", "blog-en", "news-site-ja", "state"],
 )
 def test_article_is_cut_out_of_the_page(
     path: Path, first: str, last: str, title: str, date: dt.date, publisher: str
