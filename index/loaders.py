@@ -250,6 +250,7 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
     for path in files:
         rel = _relative(path, corpus_dir)
         if _hidden(rel) or rel.lower() == "readme.md":
+            log.debug("ignored %s (hidden, or the corpus README)", rel)
             continue
         try:
             docs.append(_load(path, rel))
