@@ -1,0 +1,445 @@
+"""Meetings reported by the corpus, extracted at index time and stored with the index.
+
+:func:`extract_meetings` (called by :mod:`index.build`) finds in each release the meeting(s) it
+reports (:mod:`index.meetings_extract`), groups the releases that report the same meeting (the
+Japanese and English releases, a ministry's text and its reprints), and picks two to four key
+sentences per language by maximal marginal relevance over the sentence embeddings.
+``meetings.json`` holds ``[m.to_json() for m in meetings]``; :meth:`Meeting.from_json` reads it
+back. :func:`meeting_for_question` finds the meeting a question names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from index.dates import query_period
+from index.meetings_extract import Found, countries_compatible, extract_document
+from index.meetings_lexicon import (
+    CODE_OF_FULL_NAME,
+    FULL_NAME,
+    JA_NAME,
+    Kind,
+    meeting_names,
+    name_mentions,
+    sort_countries,
+)
+from index.meetings_people import Person, merge_people
+from index.schema import Document
+from index.text import detect_lang, normalize, sentence_spans
+
+log = logging.getLogger(__name__)
+
+SEPARATOR = " / "  # between the Japanese and the English form of a name or place
+QUOTES_PER_LANG = 4
+MMR_LAMBDA = 0.7
+
+
+@dataclass(frozen=True)
+class Source:
+    """A release reporting a meeting; ``path`` is relative to the corpus folder."""
+
+    path: str
+    title: str
+    date: dt.date | None
+    lang: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A key sentence, verbatim from the release at ``path``."""
+
+    quote: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One meeting with all the releases that report it."""
+
+    name_ja: str
+    name_en: str
+    date_start: dt.date
+    date_end: dt.date
+    place_ja: str | None
+    place_en: str | None
+    participants: tuple[str, ...]  # as published, Japanese forms first
+    countries: tuple[str, ...]  # codes ("JP", "US", "ASEAN"), canonical order
+    sources: tuple[Source, ...]
+    summary: tuple[Quote, ...] = ()
+    kind: Kind = field(default=Kind("meeting"), compare=False)
+
+    @property
+    def name(self) -> str:
+        return self.name_ja + SEPARATOR + self.name_en if self.name_ja else self.name_en
+
+    @property
+    def abbr(self) -> str | None:
+        m = re.search(r"\(([A-Z][A-Z0-9]{1,6})\)$", self.name_en)
+        return m.group(1) if m else None
+
+    def name_in(self, lang: str) -> str:
+        return self.name_ja if lang == "ja" and self.name_ja else self.name_en
+
+    def place_in(self, lang: str) -> str | None:
+        first, second = (
+            (self.place_ja, self.place_en) if lang == "ja" else (self.place_en, self.place_ja)
+        )
+        return first or second
+
+    def participants_in(self, lang: str) -> list[str]:
+        mine = [p for p in self.participants if detect_lang(p) == lang]
+        return mine or list(self.participants)
+
+    def quotes_in(self, lang: str, n: int = QUOTES_PER_LANG) -> list[Quote]:
+        """Key sentences from releases in ``lang`` (from the others when none is)."""
+        langs = {s.path: s.lang for s in self.sources}
+        mine = [q for q in self.summary if langs.get(q.path) == lang]
+        return (mine or list(self.summary))[:n]
+
+    def source(self, path: str) -> Source | None:
+        return next((s for s in self.sources if s.path == path), None)
+
+    def to_json(self) -> dict[str, Any]:
+        places = [p for p in (self.place_ja, self.place_en) if p]
+        return {
+            "name": self.name,
+            "date_start": self.date_start.isoformat(),
+            "date_end": self.date_end.isoformat(),
+            "place": SEPARATOR.join(places) if places else None,
+            "participants": list(self.participants),
+            "countries": [FULL_NAME.get(c, c) for c in self.countries],
+            "sources": [
+                {
+                    "path": s.path,
+                    "title": s.title,
+                    "date": s.date.isoformat() if s.date else None,
+                    "lang": s.lang,
+                    "url": s.url,
+                }
+                for s in self.sources
+            ],
+            "summary": [{"quote": q.quote, "path": q.path} for q in self.summary],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Meeting:
+        name_ja, _, name_en = str(data["name"]).rpartition(SEPARATOR)
+        place_ja = place_en = None
+        if data.get("place"):
+            for part in str(data["place"]).split(SEPARATOR):
+                if detect_lang(part) == "ja" and place_ja is None:
+                    place_ja = part
+                else:
+                    place_en = part
+        sources = tuple(
+            Source(
+                s["path"],
+                s.get("title") or s["path"],
+                dt.date.fromisoformat(s["date"]) if s.get("date") else None,
+                s.get("lang") or "en",
+                s.get("url"),
+            )
+            for s in data.get("sources", [])
+        )
+        found = name_mentions(name_en) or name_mentions(name_ja)
+        return cls(
+            name_ja=name_ja,
+            name_en=name_en,
+            date_start=dt.date.fromisoformat(data["date_start"]),
+            date_end=dt.date.fromisoformat(data.get("date_end") or data["date_start"]),
+            place_ja=place_ja,
+            place_en=place_en,
+            participants=tuple(data.get("participants", [])),
+            countries=tuple(CODE_OF_FULL_NAME.get(c, c) for c in data.get("countries", [])),
+            sources=sources,
+            summary=tuple(Quote(q["quote"], q["path"]) for q in data.get("summary", [])),
+            kind=found[0].kind if found else Kind("meeting"),
+        )
+
+
+# -- grouping ----------------------------------------------------------------------------
+
+
+def _joins(group: list[Found], f: Found) -> bool:
+    head = group[0]
+    if any(g.doc == f.doc for g in group) or not head.kind.compatible(f.kind):
+        return False
+    if not countries_compatible(head.countries, f.countries):
+        return False
+    tolerance = 1 if (head.strong and f.strong) else 3  # time zones; "today" in a reprint
+    start = min(g.date_start for g in group)
+    end = max(g.date_end for g in group)
+    return (
+        f.date_start - dt.timedelta(days=tolerance) <= end
+        and start - dt.timedelta(days=tolerance) <= f.date_end
+    )
+
+
+def group_found(found: list[Found]) -> list[list[Found]]:
+    """Releases' reports of one meeting together: same format, same partners, same days."""
+    groups: list[list[Found]] = []
+    ordered = sorted(found, key=lambda f: (f.kind.family == "meeting", not f.strong, f.date_start))
+    for f in ordered:
+        home = next((g for g in groups if _joins(g, f)), None)
+        if home is not None:
+            home.append(f)
+        else:
+            groups.append([f])
+    return groups
+
+
+def _host(persons: list[Person], lang: str) -> str:
+    """The person a courtesy call was paid to: 「岸田総理大臣」, "Prime Minister Kishida"."""
+    for p in persons:
+        if p.role != "head" or p.lang != lang:
+            continue
+        if lang == "ja":
+            title = next((t for t in ("総理大臣", "首相", "大統領") if t in p.text), "")
+            kanji = re.match(r"[\u4e00-\u9fff]{2}|[\u30a0-\u30ff]+", p.text)
+            return (kanji.group() if kanji else "") + title
+        m = re.search(r"(Prime Minister|President)\s+(.+)$", p.text)
+        if m:
+            words = m.group(2).split()
+            upper = [w for w in words if w.isupper() and len(w) > 1]
+            return f"{m.group(1)} {upper[0].capitalize() if upper else words[-1]}"
+    return ""
+
+
+def _merge(group: list[Found], docs: Sequence[Document]) -> Meeting:
+    strong = [f for f in group if f.strong] or group
+    specific = [f.kind for f in group if f.kind.family != "meeting"] or [group[0].kind]
+    kind = next((k for k in specific if k.topic), specific[0])
+    if any(k.committee for k in specific):
+        kind = Kind(kind.family, kind.topic, kind.topic_ja, kind.topic_en, True)
+    with_prefix = [f.countries for f in group if f.from_prefix] or [f.countries for f in group]
+    countries = sort_countries(max(with_prefix, key=len))
+    persons = merge_people([f.people for f in group])
+    host_ja, host_en = _host(persons, "ja"), _host(persons, "en")
+    if not host_ja and host_en:
+        host_ja = "総理大臣" if host_en.startswith("Prime") else "大統領"
+    abbr = next((f.abbr for f in group if f.abbr), None)
+    name_ja, name_en = meeting_names(kind, countries, abbr, host_ja, host_en)
+    place_ja = next((f.place for f in group if f.place and docs[f.doc].lang == "ja"), None)
+    place_en = next((f.place for f in group if f.place and docs[f.doc].lang != "ja"), None)
+    ordered = sorted(persons, key=lambda p: p.lang != "ja")
+    sources = sorted(
+        (docs[f.doc] for f in group), key=lambda d: (d.date or dt.date.min, d.lang, d.path)
+    )
+    return Meeting(
+        name_ja=name_ja,
+        name_en=name_en,
+        date_start=min(f.date_start for f in strong),
+        date_end=max(f.date_end for f in strong),
+        place_ja=place_ja,
+        place_en=place_en,
+        participants=tuple(p.text for p in ordered),
+        countries=tuple(countries),
+        sources=tuple(Source(d.path, d.title, d.date, d.lang, d.url) for d in sources),
+        kind=kind,
+    )
+
+
+# -- key sentences -------------------------------------------------------------------------
+
+_BOILERPLATE = re.compile(
+    r"^(?:title|date|source|lang|publisher|url)\s*:|Back to|へ戻る|Unsubscribe|This email"
+    r"|pagetop|Ranking|写真[:：]|別ウィンドウ|\(PDF\)|Press Releases|Provisional translation"
+    r"|^\d{4}-\d{1,2}-\d{1,2}\s+\d",
+    re.I,
+)
+
+
+def quotable(text: str) -> bool:
+    """A whole sentence worth quoting: not a heading, a list marker, a caption or a footer."""
+    t = text.strip()
+    if _BOILERPLATE.search(t):
+        return False
+    short = 25 if detect_lang(t) == "ja" else 60
+    return short <= len(t) <= 420 and re.search(r"[。.!?」”\"]$", t) is not None
+
+
+def mmr(
+    vectors: np.ndarray, k: int, lam: float = MMR_LAMBDA, centroid: np.ndarray | None = None
+) -> list[int]:
+    """Indices of ``k`` rows chosen for centrality (similarity to the centroid) minus redundancy."""
+    if len(vectors) == 0:
+        return []
+    c = vectors.mean(axis=0) if centroid is None else centroid
+    c = c / (np.linalg.norm(c) or 1.0)
+    relevance = vectors @ c
+    sims = vectors @ vectors.T
+    chosen: list[int] = []
+    while len(chosen) < min(k, len(vectors)):
+        redundancy = sims[:, chosen].max(axis=1) if chosen else np.zeros(len(vectors))
+        score = lam * relevance - (1 - lam) * redundancy
+        score[chosen] = -np.inf
+        chosen.append(int(np.argmax(score)))
+    return chosen
+
+
+def _shingles(text: str) -> set[str]:
+    t = "".join(normalize(text).split())
+    return {t[i : i + 3] for i in range(max(1, len(t) - 2))}
+
+
+def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
+    sa, sb = _shingles(a), _shingles(b)
+    return bool(sa and sb) and len(sa & sb) / min(len(sa), len(sb)) >= threshold
+
+
+def _key_sentences(
+    group: list[Found],
+    docs: Sequence[Document],
+    unit_doc: np.ndarray,
+    unit_span: np.ndarray,
+    vectors: np.ndarray,
+) -> tuple[Quote, ...]:
+    candidates: list[int] = []
+    sentence: dict[int, tuple[int, int]] = {}  # the unit's quotable sentence (no heading)
+    for f in group:
+        text = docs[f.doc].text
+        for u in np.flatnonzero(unit_doc == f.doc).tolist():
+            s, e = (int(x) for x in unit_span[u])
+            if f.region is not None and not any(a <= s and e <= b for a, b in f.region):
+                continue
+            whole = [(a, b) for a, b in sentence_spans(text, s, e) if quotable(text[a:b])]
+            if whole:
+                candidates.append(u)
+                sentence[u] = max(whole, key=lambda x: x[1] - x[0])
+    if not candidates:
+        return ()
+    centroid = vectors[candidates].mean(axis=0)
+    quotes: list[Quote] = []
+    for lang in ("ja", "en"):
+        units = [u for u in candidates if docs[int(unit_doc[u])].lang == lang]
+        picked: list[str] = []
+        for i in mmr(vectors[units], len(units), centroid=centroid):
+            u = units[i]
+            doc = docs[int(unit_doc[u])]
+            text = doc.text[sentence[u][0] : sentence[u][1]]
+            if any(near_duplicate(text, p) for p in picked):
+                continue  # the same sentence in a reprint
+            picked.append(text)
+            quotes.append(Quote(text, doc.path))
+            if len(picked) >= QUOTES_PER_LANG:
+                break
+    return tuple(quotes)
+
+
+def extract_meetings(
+    docs: Sequence[Document],
+    unit_doc: np.ndarray,
+    unit_span: np.ndarray,
+    vectors: np.ndarray,
+) -> list[Meeting]:
+    """The meetings the releases report, newest first, each with its sources and key sentences.
+
+    Args:
+        docs: the loaded releases.
+        unit_doc: (n,) document index of each sentence unit.
+        unit_span: (n, 2) offsets of each unit in its document's text.
+        vectors: (n, dim) L2-normalised embeddings of the units.
+    """
+    found = [f for i, doc in enumerate(docs) for f in extract_document(doc, i)]
+    meetings = []
+    for group in group_found(found):
+        meeting = _merge(group, docs)
+        quotes = _key_sentences(group, docs, unit_doc, unit_span, vectors)
+        meetings.append(_with_summary(meeting, quotes))
+    meetings.sort(key=lambda m: (m.date_start, m.date_end, m.name_en), reverse=True)
+    log.info("%d meetings in %d releases", len(meetings), len(docs))
+    return meetings
+
+
+def _with_summary(meeting: Meeting, quotes: tuple[Quote, ...]) -> Meeting:
+    from dataclasses import replace
+
+    return replace(meeting, summary=quotes)
+
+
+def load_meetings(
+    data: Sequence[dict[str, Any]], docs: Sequence[Document] | None = None
+) -> list[Meeting]:
+    """Meetings from ``meetings.json`` records, newest first.
+
+    With ``docs``, a meeting whose sources are not all in the index is left out.
+    """
+    paths = {d.path for d in docs} if docs is not None else None
+    meetings = [Meeting.from_json(m) for m in data]
+    if paths is not None:
+        meetings = [m for m in meetings if all(s.path in paths for s in m.sources)]
+    return sorted(meetings, key=lambda m: (m.date_start, m.date_end), reverse=True)
+
+
+# -- questions -------------------------------------------------------------------------------
+
+_LATEST = re.compile(
+    r"\b(?:latest|most recent|last|newest|recent)\b|直近|最新|最近|前回|この前", re.I
+)
+
+
+def _question_kinds(question: str) -> list[tuple[Kind, tuple[str, ...]]]:
+    titled = re.sub(r"\b([a-z])", lambda m: m.group(1).upper(), question)
+    found = name_mentions(question) + name_mentions(titled)
+    return [(m.kind, m.countries) for m in found]
+
+
+def meetings_named(question: str, meetings: Sequence[Meeting]) -> list[Meeting]:
+    """The meetings whose format (and partners, when given) the question names."""
+    kinds = _question_kinds(question)
+    out = []
+    for m in meetings:
+        if m.abbr and re.search(rf"(?<![A-Za-z]){re.escape(m.abbr)}(?![A-Za-z])", question):
+            out.append(m)
+            continue
+        for kind, countries in kinds:
+            if kind.family == "meeting" and not countries:
+                continue
+            same_kind = kind.family == m.kind.family and (
+                not kind.topic or kind.topic == m.kind.topic
+            )
+            if same_kind and (not countries or set(countries) == set(m.countries)):
+                out.append(m)
+                break
+    return out
+
+
+def meeting_for_question(
+    question: str, meetings: list[dict[str, Any]], today: dt.date | None = None
+) -> dict[str, Any] | None:
+    """The meeting a question names, as its ``meetings.json`` record, or None.
+
+    "the latest EDD" and 「直近の日米2+2」 give the newest such meeting held by ``today``;
+    "the July 2024 2+2" and 「2022年6月の日米拡大抑止協議」 the one held in that period. A question
+    naming a format without a time ("what is the EDD?") names no single meeting: None.
+    """
+    today = today or dt.date.today()
+    parsed = [(Meeting.from_json(m), m) for m in meetings]
+    named = {id(m) for m in meetings_named(question, [m for m, _ in parsed])}
+    candidates = [(m, raw) for m, raw in parsed if id(m) in named and m.date_start <= today]
+    if not candidates:
+        return None
+    period = query_period(question, today)
+    if period is not None:
+        candidates = [
+            (m, raw)
+            for m, raw in candidates
+            if m.date_start <= period.end and period.start <= m.date_end
+        ]
+    elif not _LATEST.search(question):
+        return None
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (c[0].date_start, c[0].date_end))[1]
+
+
+def country_label(code: str, lang: str) -> str:
+    return JA_NAME.get(code, code) if lang == "ja" else FULL_NAME.get(code, code)

@@ -1,0 +1,346 @@
+"""Find the meeting(s) one release reports: format, partners, date, place and participants.
+
+A release reports the meeting its title names, or, when the title names none, the meetings its
+body says were held ("convened", "met with", 「会談を行いました」, 「実施しました」). Meetings it
+only mentions in passing (「2+2」に引き続き, "followed the 2+2", 「2+2」を踏まえ, "the EDD's
+activities") are left out, so a release never becomes a source of a meeting it only refers to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+
+from index.dates import DateMention, find_dates
+from index.meetings_lexicon import (
+    Kind,
+    NameMention,
+    countries_named,
+    name_mentions,
+    sort_countries,
+)
+from index.meetings_people import Person, merge_people, people, place_in
+from index.schema import Document
+from index.text import sentence_spans
+
+_HELD = re.compile(
+    r"\b(?:met|meets|convened|convene|hosted|hosts|held|holds|will hold|will be held|took place"
+    r"|conclusion of|concluded|co-chaired|received a courtesy call|paid a courtesy call)\b"
+    r"|実施|開催|行(?:い|っ|う|われ)|会談し|出席|表敬を受け|表敬し|参加し"
+)
+_PASSING_BEFORE = re.compile(
+    r"\b(?:followed|following(?! the conclusion)|after|previous|prior to|ahead of|welcomed|welcome"
+    r"|reports? of|reiterated in|in which|since|recalled|Joint Statement of|announcements from"
+    r"|on the (?:margins?|sidelines) of|at the recent)\b",
+    re.I,
+)
+_PASSING_AFTER = re.compile(
+    r"^[)）」”\"\s]*(?:\([^()]{0,30}\)|（[^（）]{0,30}）)?\s*(?!を受け)"
+    r"(?:['’]s\b|\s*Joint Statement"
+    r"|[^。、]{0,30}?(?:出席のため|を踏まえ|踏まえつつ|に引き続き|に続き|を受け|の機会に|に先立ち|の際|以降"
+    r"|を通じ|における)|\s*(?:共同発表|共同声明)"
+    r"|の(?!開催|概要|様子|結果|実施|について))"
+)
+_VERBAL_EN = re.compile(
+    r"\b(?:met|meets)\b|['’]s Meeting With\b|\bmeeting with\b"
+    r"|\bheld (?:a|an|their)\b[^.]{0,60}?\bmeeting\b"
+    r"|\b(?P<a>[A-Z][a-z]+)-(?P<b>[A-Z][a-z]+) meeting\b"
+)
+_VERBAL_JA = re.compile(r"(?<![相臣脳談])会談(?=を(?:行|実施)|し|する)")
+_TODAY = re.compile(r"\b(?:today|this morning|this afternoon|earlier today)\b|本日", re.I)
+_PUBLISHED = re.compile(r"発表|公表|お知らせ|announced|released")
+_TIME_AFTER = re.compile(r"^\s*(?:\([^()]{1,4}\))?\s*\d{1,2}(?:時|:\d\d)")
+_PARTICIPANT_CUE = re.compile(
+    r"co-chair|共同議長|出席|参加|同席|attended|Included in the|\bmet\b|convened|会談|表敬"
+    r"|courtesy call|hosted|\bheld\b|との間で"
+)
+
+
+@dataclass
+class Mention:
+    """A meeting named or described in one sentence (or in the title)."""
+
+    kind: Kind
+    countries: list[str]
+    from_prefix: bool
+    abbr: str | None
+    parties: int | None
+    sentence: int  # -1: the title
+    start: int  # offsets in that sentence
+    end: int
+    held: bool
+    people: list[Person] = field(default_factory=list)
+
+
+@dataclass
+class Found:
+    """One meeting as one release reports it."""
+
+    doc: int
+    kind: Kind
+    countries: list[str]
+    from_prefix: bool
+    abbr: str | None
+    date_start: dt.date
+    date_end: dt.date
+    strong: bool  # the date is written out (not "today" or the release date)
+    place: str | None
+    people: list[Person]
+    region: list[tuple[int, int]] | None  # spans of the release about this meeting; None: all
+
+
+def _resolve(person: Person, known: list[Person]) -> Person:
+    """Fill in a person's country and role from a fuller mention of them elsewhere."""
+    if person.country and person.role != "other":
+        return person
+    for other in known:
+        if other is not person and other.lang == person.lang and other.names & person.names:
+            return replace(
+                person,
+                country=person.country or other.country,
+                role=person.role if person.role != "other" else other.role,
+            )
+    return person
+
+
+def _sentence_people(text: str, known: list[Person]) -> list[tuple[int, Person]]:
+    """People in a sentence with their positions: titled ones, and surnames met before."""
+    found: list[tuple[int, Person]] = []
+    for p in people(text):
+        found.append((max(0, text.find(p.text[:10])), _resolve(p, known)))
+    for p in known:
+        if any(p.same(q) for _, q in found):
+            continue
+        for name in p.names:
+            m = re.search(
+                rf"(?<![\w\u30a0-\u30ff]){re.escape(name)}(?![\w\u30a0-\u30ff])", text, re.I
+            )
+            if m and len(name) > 1:
+                found.append((m.start(), p))
+                break
+    return sorted(found, key=lambda x: x[0])
+
+
+def _family_of(persons: list[Person]) -> str:
+    roles = [p.role for p in persons]
+    heads = roles.count("head")
+    if heads >= 2 and len({p.country for p in persons if p.role == "head"}) >= 2:
+        return "summit"
+    if heads == 1 and len(roles) > 1:
+        return "courtesy"
+    if len(roles) >= 2 and all(r == "defense" for r in roles):
+        return "defense"
+    if len(roles) >= 2 and all(r == "foreign" for r in roles):
+        return "foreign"
+    if len(roles) >= 4 and {"defense", "foreign"} <= set(roles):
+        return "2+2"
+    return "meeting"
+
+
+def _passing(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 120) : start]
+    return bool(_PASSING_BEFORE.search(before) or _PASSING_AFTER.match(text[end:]))
+
+
+def _mentions_in(text: str, sentence: int, known: list[Person]) -> list[Mention]:
+    named: list[tuple[int, int, NameMention | None]] = [
+        (m.start, m.end, m) for m in name_mentions(text)
+    ]
+    for rx in (_VERBAL_EN, _VERBAL_JA):
+        for v in rx.finditer(text):
+            if any(a <= v.start() < b or v.start() <= a < v.end() for a, b, _ in named):
+                continue
+            named.append((v.start(), v.end(), None))
+    held = bool(_HELD.search(text))
+    all_people = _sentence_people(text, known)
+    out: list[Mention] = []
+    for start, end, m in sorted(named, key=lambda x: x[0]):
+        if sentence >= 0 and (
+            _passing(text, start, end) or text[max(0, start - 1) : start] == "同"
+        ):
+            continue  # 「同閣僚会合」 refers back to a meeting named before
+        cut = next((s for s, _, _ in named if s > end and _passing(text, s, s + 1)), len(text))
+        persons = [p for pos, p in all_people if pos < cut]
+        if m is None:
+            kind, countries, abbr, parties = Kind("meeting"), [], None, None
+        else:
+            kind, countries, abbr, parties = m.kind, list(m.countries), m.abbr, m.parties
+        if kind.family == "meeting" and persons:
+            kind = Kind(_family_of(persons))
+        out.append(
+            Mention(
+                kind, countries, bool(countries), abbr, parties, sentence, start, end, held, persons
+            )
+        )
+    return out
+
+
+def _fill_countries(mention: Mention, texts: list[str]) -> None:
+    """Partners of a meeting named without a prefix: its participants, then named countries."""
+    if mention.countries:
+        return
+    found = sort_countries({p.country for p in mention.people if p.country})
+    if len(found) >= 2 and mention.parties is None:
+        mention.countries = sort_countries(found)
+        return
+    for i, text in enumerate(texts):
+        want = mention.parties or (99 if i == 0 else 2)
+        for c in countries_named(text):
+            if c not in found and len(found) < want:
+                found.append(c)
+    mention.countries = sort_countries(found)
+
+
+def countries_compatible(a: list[str], b: list[str]) -> bool:
+    """Equal partners, or one side named only one of them (「米国防長官との防衛相会談」)."""
+    x, y = set(a), set(b)
+    return not x or not y or x == y or (len(x) == 1 and x < y) or (len(y) == 1 and y < x)
+
+
+def _compatible(a: Mention, b: Mention) -> bool:
+    return a.kind.compatible(b.kind) and countries_compatible(a.countries, b.countries)
+
+
+def _pick_date(text: str, mention: Mention, year: int | None) -> tuple[dt.date, dt.date] | None:
+    best: tuple[int, DateMention] | None = None
+    for d in find_dates(text, default_year=year):
+        if d.precision != "day":
+            continue
+        if (
+            _TIME_AFTER.match(text[d.end :])
+            and _PUBLISHED.search(text)
+            and "から" not in text[d.end : d.end + 12]
+        ):
+            continue  # 「防衛省は令和6年12月12日20時30分、…を発表した」: when it was published
+        gap = mention.start - d.end if d.end <= mention.start else (d.start - mention.end) * 2
+        if best is None or abs(gap) < best[0]:
+            best = (abs(gap), d)
+    if best is None:
+        return None
+    d = best[1]
+    if d.alt_date is not None and d.alt_zone == "local":
+        return d.alt_date, d.alt_date  # 「1月12日(現地時間11日)」: held on the 11th where it was
+    return d.date_start, d.date_end or d.date_start
+
+
+def _year(doc: Document) -> int | None:
+    if doc.date:
+        return doc.date.year
+    found = [d for d in find_dates(doc.text[:2000]) if d.precision == "day"]
+    return found[0].date_start.year if found else None
+
+
+@dataclass
+class _Cluster:
+    mentions: list[Mention]
+
+    @property
+    def kind(self) -> Kind:
+        specific = [m.kind for m in self.mentions if m.kind.family != "meeting"]
+        if not specific:
+            return self.mentions[0].kind
+        topic = next((k for k in specific if k.topic), specific[0])
+        return replace(topic, committee=any(k.committee for k in specific))
+
+
+def extract_document(doc: Document, doc_index: int = 0) -> list[Found]:
+    """The meetings ``doc`` reports, each with what this release says about it."""
+    text = doc.text
+    spans = sentence_spans(text)
+    sentences = [text[a:b] for a, b in spans]
+    known = people(doc.title) + [p for s in sentences for p in people(s)]
+    known = [_resolve(p, known) for p in known]
+    year = _year(doc)
+    title = _mentions_in(doc.title, -1, known)
+    body = [m for i, s in enumerate(sentences) for m in _mentions_in(s, i, known)]
+    for m in title:
+        _fill_countries(m, [doc.title, *sentences[:3]])
+    for m in body:
+        _fill_countries(m, sentences[m.sentence : m.sentence + 2])
+    clusters: list[_Cluster] = []
+    ordered = title + [m for m in body if m.held] + [m for m in body if not m.held]
+    if not any(m.sentence == -1 or m.kind.family != "meeting" or m.people for m in ordered):
+        # only "we held a meeting": the release is about a meeting of the people it names
+        for m in ordered:
+            m.kind, m.people = Kind(_family_of(known)), known
+            _fill_countries(m, [])
+    for m in ordered:
+        home = next((c for c in clusters if all(_compatible(m, x) for x in c.mentions)), None)
+        if home is not None:
+            home.mentions.append(m)
+        elif m.sentence == -1 or (m.held and (m.kind.family != "meeting" or m.people)):
+            clusters.append(_Cluster([m]))
+    found = []
+    for cluster in clusters:
+        f = _found(doc, doc_index, cluster, clusters, spans, sentences, known, year)
+        if f is not None:
+            found.append(f)
+    return found
+
+
+def _found(
+    doc: Document,
+    doc_index: int,
+    cluster: _Cluster,
+    clusters: list[_Cluster],
+    spans: list[tuple[int, int]],
+    sentences: list[str],
+    known: list[Person],
+    year: int | None,
+) -> Found | None:
+    mentions = cluster.mentions
+    date, strong = _cluster_date(doc, mentions, sentences, year)
+    if date is None:
+        return None
+    own = sorted({m.sentence for m in mentions if m.sentence >= 0})
+    others = {m.sentence for c in clusters if c is not cluster for m in c.mentions}
+    texts = [doc.title] + [sentences[i] for i in own]
+    place = next((p for p in (place_in(t) for t in texts) if p), None)
+    persons = [p for m in mentions if m.sentence < 0 for p in m.people]
+    single = len(clusters) == 1
+    for i, s in enumerate(sentences):
+        near = own and (i in own or 0 < i - own[0] <= 2) and i not in others
+        if (single or near) and _PARTICIPANT_CUE.search(s):
+            mine = [m for m in mentions if m.sentence == i]
+            persons += [p for m in mine for p in m.people] if mine else people(s)
+    persons = merge_people([persons])
+    prefixed = [m for m in mentions if m.from_prefix]
+    source = prefixed or mentions
+    countries = max(
+        (m.countries for m in source), key=lambda c: source.count(c) if False else len(c)
+    )
+    region = None
+    if not single and own:
+        region = []
+        for i in own:
+            end = next((j for j in range(i + 1, len(spans)) if j in others), len(spans))
+            region.append((spans[i][0], spans[end - 1][1]))
+    abbr = next((m.abbr for m in mentions if m.abbr), None)
+    return Found(
+        doc_index, cluster.kind, countries, bool(prefixed), abbr, date[0], date[1], strong,
+        place, persons, region,
+    )  # fmt: skip
+
+
+def _cluster_date(
+    doc: Document, mentions: list[Mention], sentences: list[str], year: int | None
+) -> tuple[tuple[dt.date, dt.date] | None, bool]:
+    for m in mentions:
+        text = doc.title if m.sentence < 0 else sentences[m.sentence]
+        picked = _pick_date(text, m, year)
+        if picked is not None:
+            return picked, True
+    for m in mentions:  # the section's date: "Secretary Austin's Meetings on Thursday, May 2"
+        for i in range(m.sentence - 1, max(-1, m.sentence - 7), -1):
+            if i < 0 or re.search(r"\d:\d\d|\d時", sentences[i]):
+                break
+            days = [d for d in find_dates(sentences[i], default_year=year) if d.precision == "day"]
+            if days:
+                return (days[0].date_start, days[0].date_end or days[0].date_start), True
+    if doc.date is not None:
+        for m in mentions:
+            text = doc.title if m.sentence < 0 else sentences[m.sentence]
+            if _TODAY.search(text) or m.sentence <= 1:
+                return (doc.date, doc.date), False
+    return None, False
