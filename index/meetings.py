@@ -31,14 +31,13 @@ from index.meetings_lexicon import (
     sort_countries,
 )
 from index.meetings_people import Person, merge_people
+from index.meetings_quotes import Quote, key_sentences
 from index.schema import Document
-from index.text import detect_lang, normalize, sentence_spans
+from index.text import detect_lang
 
 log = logging.getLogger(__name__)
 
 SEPARATOR = " / "  # between the Japanese and the English form of a name or place
-QUOTES_PER_LANG = 4
-MMR_LAMBDA = 0.7
 
 
 @dataclass(frozen=True)
@@ -50,14 +49,6 @@ class Source:
     date: dt.date | None
     lang: str
     url: str | None
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A key sentence, verbatim from the release at ``path``."""
-
-    quote: str
-    path: str
 
 
 @dataclass(frozen=True)
@@ -98,7 +89,7 @@ class Meeting:
         mine = [p for p in self.participants if detect_lang(p) == lang]
         return mine or list(self.participants)
 
-    def quotes_in(self, lang: str, n: int = QUOTES_PER_LANG) -> list[Quote]:
+    def quotes_in(self, lang: str, n: int = 4) -> list[Quote]:
         """Key sentences from releases in ``lang`` (from the others when none is)."""
         langs = {s.path: s.lang for s in self.sources}
         mine = [q for q in self.summary if langs.get(q.path) == lang]
@@ -247,93 +238,6 @@ def _merge(group: list[Found], docs: Sequence[Document]) -> Meeting:
     )
 
 
-# -- key sentences -------------------------------------------------------------------------
-
-_BOILERPLATE = re.compile(
-    r"^(?:title|date|source|lang|publisher|url)\s*:|Back to|へ戻る|Unsubscribe|This email"
-    r"|pagetop|Ranking|写真[:：]|別ウィンドウ|\(PDF\)|Press Releases|Provisional translation"
-    r"|^\d{4}-\d{1,2}-\d{1,2}\s+\d",
-    re.I,
-)
-
-
-def quotable(text: str) -> bool:
-    """A whole sentence worth quoting: not a heading, a list marker, a caption or a footer."""
-    t = text.strip()
-    if _BOILERPLATE.search(t):
-        return False
-    short = 25 if detect_lang(t) == "ja" else 60
-    return short <= len(t) <= 420 and re.search(r"[。.!?」”\"]$", t) is not None
-
-
-def mmr(
-    vectors: np.ndarray, k: int, lam: float = MMR_LAMBDA, centroid: np.ndarray | None = None
-) -> list[int]:
-    """Indices of ``k`` rows chosen for centrality (similarity to the centroid) minus redundancy."""
-    if len(vectors) == 0:
-        return []
-    c = vectors.mean(axis=0) if centroid is None else centroid
-    c = c / (np.linalg.norm(c) or 1.0)
-    relevance = vectors @ c
-    sims = vectors @ vectors.T
-    chosen: list[int] = []
-    while len(chosen) < min(k, len(vectors)):
-        redundancy = sims[:, chosen].max(axis=1) if chosen else np.zeros(len(vectors))
-        score = lam * relevance - (1 - lam) * redundancy
-        score[chosen] = -np.inf
-        chosen.append(int(np.argmax(score)))
-    return chosen
-
-
-def _shingles(text: str) -> set[str]:
-    t = "".join(normalize(text).split())
-    return {t[i : i + 3] for i in range(max(1, len(t) - 2))}
-
-
-def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
-    sa, sb = _shingles(a), _shingles(b)
-    return bool(sa and sb) and len(sa & sb) / min(len(sa), len(sb)) >= threshold
-
-
-def _key_sentences(
-    group: list[Found],
-    docs: Sequence[Document],
-    unit_doc: np.ndarray,
-    unit_span: np.ndarray,
-    vectors: np.ndarray,
-) -> tuple[Quote, ...]:
-    candidates: list[int] = []
-    sentence: dict[int, tuple[int, int]] = {}  # the unit's quotable sentence (no heading)
-    for f in group:
-        text = docs[f.doc].text
-        for u in np.flatnonzero(unit_doc == f.doc).tolist():
-            s, e = (int(x) for x in unit_span[u])
-            if f.region is not None and not any(a <= s and e <= b for a, b in f.region):
-                continue
-            whole = [(a, b) for a, b in sentence_spans(text, s, e) if quotable(text[a:b])]
-            if whole:
-                candidates.append(u)
-                sentence[u] = max(whole, key=lambda x: x[1] - x[0])
-    if not candidates:
-        return ()
-    centroid = vectors[candidates].mean(axis=0)
-    quotes: list[Quote] = []
-    for lang in ("ja", "en"):
-        units = [u for u in candidates if docs[int(unit_doc[u])].lang == lang]
-        picked: list[str] = []
-        for i in mmr(vectors[units], len(units), centroid=centroid):
-            u = units[i]
-            doc = docs[int(unit_doc[u])]
-            text = doc.text[sentence[u][0] : sentence[u][1]]
-            if any(near_duplicate(text, p) for p in picked):
-                continue  # the same sentence in a reprint
-            picked.append(text)
-            quotes.append(Quote(text, doc.path))
-            if len(picked) >= QUOTES_PER_LANG:
-                break
-    return tuple(quotes)
-
-
 def extract_meetings(
     docs: Sequence[Document],
     unit_doc: np.ndarray,
@@ -352,7 +256,7 @@ def extract_meetings(
     meetings = []
     for group in group_found(found):
         meeting = _merge(group, docs)
-        quotes = _key_sentences(group, docs, unit_doc, unit_span, vectors)
+        quotes = key_sentences(group, docs, unit_doc, unit_span, vectors)
         meetings.append(_with_summary(meeting, quotes))
     meetings.sort(key=lambda m: (m.date_start, m.date_end, m.name_en), reverse=True)
     log.info("%d meetings in %d releases", len(meetings), len(docs))

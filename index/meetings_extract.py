@@ -53,7 +53,7 @@ _PUBLISHED = re.compile(r"発表|公表|お知らせ|announced|released")
 _TIME_AFTER = re.compile(r"^\s*(?:\([^()]{1,4}\))?\s*\d{1,2}(?:時|:\d\d)")
 _PARTICIPANT_CUE = re.compile(
     r"co-chair|共同議長|出席|参加|同席|attended|Included in the|\bmet\b|convened|会談|表敬"
-    r"|courtesy call|hosted|\bheld\b|との間で"
+    r"|courtesy call|hosted|\bheld\b|との間で|led by|headed by|率い"
 )
 
 

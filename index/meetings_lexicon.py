@@ -208,9 +208,7 @@ def _ja_list(keys: list[str]) -> str:
         if all(len(JA_PREFIX[k]) == 1 for k in keys):
             return "".join(JA_PREFIX[k] for k in keys)  # 米豪
         return "・".join(JA_NAME[k] for k in keys)
-    rest = [JA_PREFIX[k] for k in keys[1:]]
-    sep = "・" if any(len(r) > 1 for r in rest) else ""
-    return "日" + sep + sep.join(rest)
+    return "日" + "".join(JA_PREFIX[k] for k in keys[1:])  # 日米豪, 日ASEAN
 
 
 def meeting_names(
