@@ -68,7 +68,7 @@ _STOP = frozenset(
         """Meeting With Joint Press Conference Concludes The And Of In On At To For Trip Readout
         Statement Secretary Minister Deputy Monday Tuesday Wednesday Thursday Friday Saturday
         Sunday January February March April May June July August September October November
-        December Defense Defence Foreign Japan Japanese Australian Ministers""",
+        December Defense Defence Foreign Japan Japanese Australian Ministers First""",
     )
 )
 
@@ -194,7 +194,12 @@ def people_ja(text: str) -> list[Person]:
         name_part = re.split(r"外務省|防衛省|国務省|国防|内閣|米国|米|豪|比|韓国|英国", body)[0]
         if len(name_part) < 2 or name_part in _NOT_NAMES or re.search(r"\d|[\u3040-\u309f]", body):
             continue
-        names = frozenset(w for w in _JA_NAME_CHARS.findall(name_part)[:2] if w not in ("ー", "・"))
+        names = frozenset(
+            w
+            for run in _JA_NAME_CHARS.findall(name_part)[:2]
+            for w in run.split("・")  # ピート・ヘグセス is also ヘグセス
+            if w and w != "ー"
+        )
         country = next((c for rx, c in _JA_MARKERS if re.search(rx, body[len(name_part) :])), None)
         if country is None and re.fullmatch(r"[\u4e00-\u9fff]+", name_part):
             country = "JP"

@@ -34,7 +34,8 @@ class Quote:
 _BOILERPLATE = re.compile(
     r"^(?:title|date|source|lang|publisher|url)\s*:|Back to|へ戻る|Unsubscribe|This email"
     r"|pagetop|Ranking|写真[:：]|別ウィンドウ|\(PDF\)|Press Releases|Provisional translation"
-    r"|^\d{4}-\d{1,2}-\d{1,2}\s+\d",
+    r"|^\d{4}-\d{1,2}-\d{1,2}\s+\d|^MODERATOR\b"
+    r"|^(?:防衛省|外務省)としては",  # the closing line of every ministry release
     re.I,
 )
 

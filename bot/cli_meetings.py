@@ -1,0 +1,93 @@
+"""``secbrief meetings`` and ``secbrief summary``: the meetings stored with the index.
+
+Registered by :mod:`bot.cli`. Neither loads the embedding model: the meetings were extracted
+when the index was built and are read from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index.meetings import Meeting
+
+
+def _day(value: str) -> dt.date:
+    from index.dates import parse_date
+
+    parsed = parse_date(value)
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    return parsed
+
+
+def load_index_meetings(args: argparse.Namespace) -> list[Meeting]:
+    """The meetings of the index named by ``--index`` (or the settings), newest first."""
+    from bot.cli import _settings
+    from index import store
+    from index.errors import IndexCorrupt
+    from index.meetings import load_meetings
+
+    settings = _settings(args)
+    data = store.load(settings.index_dir)
+    meetings = load_meetings(data.meetings)
+    paths = {d.path for d in data.docs}
+    stray = sorted({s.path for m in meetings for s in m.sources} - paths)
+    if stray:
+        raise IndexCorrupt(settings.index_dir, f"meetings cite releases not in the index: {stray}")
+    return meetings
+
+
+def _today(args: argparse.Namespace) -> dt.date:
+    return args.today or dt.date.today()
+
+
+def cmd_meetings(args: argparse.Namespace) -> int:
+    from index.summary import format_dates
+
+    meetings = load_index_meetings(args)
+    if args.since:
+        meetings = [m for m in meetings if m.date_end >= args.since]
+    if args.json:
+        print(json.dumps([m.to_json() for m in meetings], ensure_ascii=False, indent=1))
+        return 0
+    if not meetings:
+        print("no meetings" + (f" since {args.since}" if args.since else ""))
+    for m in meetings:
+        print(f"{m.date_start} {format_dates(m, 'en')}: {m.name}")
+        where = m.place_in("en")
+        print(f"    {where or '-'} | {', '.join(m.countries)} | {len(m.sources)} release(s)")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from index.summary import parse_period, render_text, summarize
+
+    meetings = load_index_meetings(args)
+    today = _today(args)
+    since = parse_period(args.since, today)
+    lang = args.lang or "en"
+    print(render_text(summarize(meetings, since=since, topic=args.topic, lang=lang, today=today)))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``meetings`` and ``summary`` to the ``secbrief`` command line."""
+    meetings = sub.add_parser("meetings", help="the meetings found in the releases, newest first")
+    meetings.add_argument("--index", help="index folder")
+    meetings.add_argument("--since", type=_day, help="only meetings held on or after this date")
+    meetings.add_argument("--json", action="store_true", help="one JSON array")
+    meetings.set_defaults(func=cmd_meetings)
+
+    summary = sub.add_parser("summary", help="what /summary would post: recent meetings, quoted")
+    summary.add_argument("--index", help="index folder")
+    summary.add_argument(
+        "--since", help="a date (YYYY-MM-DD) or a period: 30d, 90d, 1y, all (default 90d)"
+    )
+    summary.add_argument("--topic", help="only meetings whose name, partner or place matches")
+    summary.add_argument("--lang", choices=("ja", "en"), help="language of the text (default en)")
+    summary.add_argument("--today", type=_day, help=argparse.SUPPRESS)
+    summary.set_defaults(func=cmd_summary)
