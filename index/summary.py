@@ -92,6 +92,9 @@ def parse_period(value: str | None, today: dt.date) -> dt.date | None:
         n, unit = int(m.group(1)), m.group(2)[0]
         days = {"d": 1, "日": 1, "w": 7, "週": 7, "m": 30, "か": 30, "ヶ": 30, "y": 365, "年": 365}
         return today - dt.timedelta(days=n * days.get(unit, 1))
+    month = re.fullmatch(r"((?:19|20)\d\d)[-/.](\d{1,2})", text)
+    if month and 1 <= int(month.group(2)) <= 12:
+        return dt.date(int(month.group(1)), int(month.group(2)), 1)
     day = parse_date(value or "")
     if day is not None:
         return day
@@ -103,13 +106,17 @@ def parse_period(value: str | None, today: dt.date) -> dt.date | None:
 
 def matches_topic(meeting: Meeting, topic: str) -> bool:
     """Whether ``topic`` names the meeting, its format, a partner or the place."""
-    needle = "".join(normalize(topic).split())
+    needle = " ".join(normalize(topic).split())
     if not needle:
         return True
     hay = [meeting.name_ja, meeting.name_en, meeting.place_ja or "", meeting.place_en or ""]
     hay += [country_label(c, lang) for c in meeting.countries for lang in ("ja", "en")]
     hay += list(meeting.countries)
-    return any(needle in "".join(normalize(h).split()) for h in hay)
+    if needle.isascii():  # "EDD" is a word, not the middle of "extended deterrence"
+        rx = re.compile(rf"(?<![a-z0-9]){re.escape(needle)}(?![a-z0-9])")
+        return any(rx.search(" ".join(normalize(h).split())) for h in hay)
+    bare = needle.replace(" ", "")
+    return any(bare in "".join(normalize(h).split()) for h in hay)
 
 
 def topic_choices(meetings: Sequence[Meeting], current: str = "", lang: str = "en") -> list[str]:
