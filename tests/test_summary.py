@@ -124,9 +124,10 @@ def test_cli_meetings_json(fixture_index: Path, capsys: pytest.CaptureFixture[st
     data = json.loads(capsys.readouterr().out)
     assert [m["date_start"] for m in data] == sorted((m["date_start"] for m in data), reverse=True)
     uk = next(m for m in data if "2+2" in m["name"])
-    assert (
-        uk["name"]
-        == '日英外務・防衛閣僚会合（「2+2」） / Japan-UK Foreign and Defense Ministers\' Meeting ("2+2")'
+    ja, en = uk["name"].split(" / ")
+    assert (ja, en) == (
+        "日英外務・防衛閣僚会合（「2+2」）",
+        'Japan-UK Foreign and Defense Ministers\' Meeting ("2+2")',
     )
     assert (uk["date_start"], uk["date_end"]) == ("2025-02-09", "2025-02-09")
     assert uk["countries"] == ["Japan", "United Kingdom"]
