@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import discord
-from discord.utils import escape_markdown
 
 from index.schema import Answer, Document, Hit
 
@@ -33,8 +32,9 @@ EMBED_DESCRIPTION_LIMIT = 4096
 EMBED_FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
 
-# Characters of release text shown per passage; three passages then fit in one message.
-PASSAGE_CHARS = 1200
+# Characters of release text shown per passage at most (the core's passages are shorter); five
+# passages then fit in one message.
+PASSAGE_CHARS = 800
 ELLIPSIS = "…"
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -290,8 +290,8 @@ async def reply_to(
 def excerpt(hit: Hit, budget: int = PASSAGE_CHARS) -> str:
     """The passage as a blockquote, the answering sentence in bold, trimmed around it.
 
-    The text is the release's own, escaped so Discord shows it verbatim; cuts never split a
-    character and are marked with an ellipsis.
+    The text is the release's own, escaped so Discord shows it verbatim (blank lines left
+    out); cuts never split a character, and an ellipsis marks where the passage goes on.
     """
     text = hit.doc.text
     qs, qe = hit.quote_start, hit.quote_end
@@ -304,45 +304,78 @@ def excerpt(hit: Hit, budget: int = PASSAGE_CHARS) -> str:
         limit = int(limit * 0.85)
 
 
+_SENTENCE_END = tuple("。．.!?！？」』)）:：")
+
+
+def _starts_mid_sentence(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t\u3000")
+    return bool(before) and not before.endswith("\n") and not before.endswith(_SENTENCE_END)
+
+
+def _ends_mid_sentence(text: str, pos: int) -> bool:
+    after = text[pos:].lstrip(" \t\u3000")
+    end = text[:pos].rstrip()
+    return bool(after) and not after.startswith("\n") and not end.endswith(_SENTENCE_END)
+
+
 def _excerpt(text: str, start: int, end: int, qs: int, qe: int, limit: int) -> str:
     if qe - qs > limit:
-        qe = qs + safe_cut(text[qs:], limit)
-        before, quote, after = "", text[qs:qe] + ELLIPSIS, ""
+        lo, hi = qs, qs + safe_cut(text[qs:], limit)
     else:
         room = limit - (qe - qs)
         left = min(qs - start, room // 2)
         right = min(end - qe, room - left)
         left = min(qs - start, room - right)
-        lo = safe_cut(text, qs - left)
-        hi = safe_cut(text, qe + right)
-        before = (ELLIPSIS if lo > start else "") + text[lo:qs]
-        after = text[qe:hi] + (ELLIPSIS if hi < end else "")
-        quote = text[qs:qe]
-    return _blockquote(before, quote, after)
+        lo, hi = safe_cut(text, qs - left), safe_cut(text, qe + right)
+    lead = ELLIPSIS if lo > start or _starts_mid_sentence(text, lo) else ""
+    tail = ELLIPSIS if hi < end or _ends_mid_sentence(text, hi) else ""
+    parts = [(text[lo:qs], False), (text[qs : min(qe, hi)], True), (text[min(qe, hi) : hi], False)]
+    return _blockquote(parts, lead, tail)
 
 
-def _blockquote(before: str, quote: str, after: str) -> str:
-    lines: list[str] = []
-    current = ""
-    for part, bold in ((before, False), (quote, True), (after, False)):
+_INLINE_MARKUP = re.compile(r"([\\*_~|`\[\]])")
+_ANGLE_MARKUP = re.compile(r"<(?=[@#:/]|a:|t:)")  # mentions, channels, emoji, timestamps
+_LINE_MARKUP = re.compile(r"^(\s*)([>#+-])", re.M)
+_LIST_NUMBER = re.compile(r"^(\s*\d+)\.(?=\s)", re.M)
+
+
+def escape(text: str, *, line_start: bool = True) -> str:
+    """``text`` shown as is by Discord: markdown, mentions and list markers escaped."""
+    text = _INLINE_MARKUP.sub(r"\\\1", text)
+    text = _ANGLE_MARKUP.sub(r"\\<", text)
+    if line_start:
+        text = _LINE_MARKUP.sub(r"\1\\\2", text)
+        text = _LIST_NUMBER.sub(r"\1\\.", text)
+    return text
+
+
+def _blockquote(parts: list[tuple[str, bool]], lead: str, tail: str) -> str:
+    lines: list[list[tuple[str, bool]]] = [[]]
+    for part, bold in parts:
         for i, piece in enumerate(part.split("\n")):
             if i:
-                lines.append(current)
-                current = ""
-            if not piece:
-                continue
-            escaped = escape_markdown(piece)
+                lines.append([])
+            if piece:
+                lines[-1].append((piece, bold))
+    out: list[str] = []
+    for segments in lines:
+        if not "".join(piece for piece, _ in segments).strip():
+            continue  # a blank line: Discord would show a stray ">"
+        line = ""
+        for piece, bold in segments:
+            escaped = escape(piece, line_start=not line)
             if bold and piece.strip():
-                lead = len(escaped) - len(escaped.lstrip())
-                trail = len(escaped.rstrip())
-                escaped = f"{escaped[:lead]}**{escaped[lead:trail]}**{escaped[trail:]}"
-            current += escaped
-    lines.append(current)
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return "\n".join(f"> {line}".rstrip() for line in lines)
+                inner = escaped.strip()
+                pad_left = escaped[: len(escaped) - len(escaped.lstrip())]
+                pad_right = escaped[len(escaped.rstrip()) :]
+                escaped = f"{pad_left}**{inner}**{pad_right}"
+            line += escaped
+        out.append(line.rstrip())
+    if not out:
+        return ""
+    out[0] = lead + out[0].lstrip() if lead else out[0]
+    out[-1] = out[-1] + tail
+    return "\n".join(f"> {line}" for line in out)
 
 
 def source_line(doc: Document) -> str:
@@ -374,12 +407,14 @@ def hit_embed(hit: Hit, budget: int = PASSAGE_CHARS) -> discord.Embed:
 
 
 def _echo(question: str) -> str:
-    return escape_markdown(trim(" ".join(question.split()), 300))
+    return escape(trim(" ".join(question.split()), 300))
 
 
 def suggestion_line(doc: Document) -> str:
     date = f" ({doc.date.isoformat()})" if doc.date else ""
-    return f"- {escape_markdown(trim(doc.title or doc.path, 200))}{date} {source_line(doc)}"
+    return (
+        f"- {escape(trim(doc.title or doc.path, 200), line_start=False)}{date} {source_line(doc)}"
+    )
 
 
 def answer_replies(answer: Answer, lang: str, budget: int = PASSAGE_CHARS) -> list[Reply]:
@@ -424,7 +459,7 @@ def report_text(report: BuildReport, lang: str) -> str:
     skipped = ""
     if report.skipped:
         names = ", ".join(str(getattr(s, "path", s)) for s in report.skipped[:10])
-        skipped = t(lang, "rebuild_skipped", files=escape_markdown(names))
+        skipped = t(lang, "rebuild_skipped", files=escape(names, line_start=False))
     text = t(
         lang,
         "rebuild_done",

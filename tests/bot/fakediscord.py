@@ -87,6 +87,9 @@ class Request:
     at: float = field(default_factory=time.monotonic)
 
 
+RECORD = web.RequestKey("record", Request) if hasattr(web, "RequestKey") else "record"
+
+
 @dataclass
 class Message:
     id: int
@@ -285,20 +288,28 @@ class FakeDiscord:
         return interaction
 
     async def mention(
-        self, content: str, *, user: dict[str, Any] | None = None, dm: bool = False
+        self,
+        content: str,
+        *,
+        user: dict[str, Any] | None = None,
+        dm: bool = False,
+        mentions_bot: bool = True,
     ) -> dict[str, Any]:
-        """Dispatch MESSAGE_CREATE: ``content`` in the guild channel mentioning the bot, or a DM."""
+        """Dispatch MESSAGE_CREATE: ``content`` in the guild channel mentioning the bot, or a DM.
+
+        As without the message-content intent, the content is sent for mentions and DMs only.
+        """
         user = user or self.owner
         payload: dict[str, Any] = {
             "id": str(snowflake()),
             "channel_id": str(snowflake() if dm else self.channel_id),
             "author": user,
-            "content": content,
+            "content": content if dm or mentions_bot else "",
             "timestamp": dt.datetime.now(dt.UTC).isoformat(),
             "edited_timestamp": None,
             "tts": False,
             "mention_everyone": False,
-            "mentions": [] if dm else [self.bot_user],
+            "mentions": [self.bot_user] if mentions_bot and not dm else [],
             "mention_roles": [],
             "attachments": [],
             "embeds": [],
@@ -313,7 +324,9 @@ class FakeDiscord:
 
     def replies_to(self, message_id: str) -> list[Message]:
         return [
-            m for m in self.messages if m.reference and m.reference.get("message_id") == message_id
+            m
+            for m in self.messages
+            if m.reference and str(m.reference.get("message_id")) == str(message_id)
         ]
 
     def sent(self) -> list[Message]:
@@ -347,7 +360,7 @@ class FakeDiscord:
                 body = json.loads(text) if text else None
         path = request.path.removeprefix("/api/v10")
         rec = Request(request.method, path, dict(request.query), body)
-        request["record"] = rec
+        request[RECORD] = rec
         self.requests.append(rec)
         for i, (method, pattern, retry_after) in enumerate(self._rate_limits):
             if method == request.method and pattern.search(path):
@@ -380,7 +393,7 @@ class FakeDiscord:
             self._changed.notify_all()
 
     async def _rest(self, request: web.Request) -> web.StreamResponse:
-        rec: Request = request["record"]
+        rec: Request = request[RECORD]
         routes: list[tuple[str, str, Callable[..., Any]]] = [
             ("GET", r"/users/@me", self._me),
             ("GET", r"/oauth2/applications/@me", self._application),
