@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.settings import Settings
 from index.errors import SecbriefError
@@ -200,7 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    idx = sub.add_parser("index", help="manage the index").add_subparsers(dest="action", required=True)
+    idx = sub.add_parser("index", help="manage the index").add_subparsers(
+        dest="action", required=True
+    )
     build = idx.add_parser("build", help="build the index from the corpus folder")
     build.add_argument("--corpus", help="corpus folder (default: SECBRIEF_CORPUS_DIR or corpus/)")
     build.add_argument("--index", help="index folder (default: SECBRIEF_INDEX_DIR or data/index)")
@@ -232,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
+def _extra_commands() -> list[Callable[[Any], None]]:
     try:
         from bot.cli_meetings import register
     except ImportError:

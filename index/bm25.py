@@ -32,10 +32,10 @@ class BM25:
         lengths = np.zeros(len(docs), dtype=np.float32)
         for i, terms in enumerate(docs):
             lengths[i] = len(terms)
-            for term, tf in Counter(terms).items():
+            for term, count in Counter(terms).items():
                 rows.append(i)
                 cols.append(vocab.setdefault(term, len(vocab)))
-                tfs.append(tf)
+                tfs.append(count)
         n = len(docs)
         row = np.asarray(rows, dtype=np.int64)
         col = np.asarray(cols, dtype=np.int64)

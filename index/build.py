@@ -59,9 +59,7 @@ def corpus_fingerprint(docs: list[Document]) -> str:
     return digest.hexdigest()
 
 
-def split_corpus(
-    docs: list[Document], max_chars: int
-) -> tuple[np.ndarray, np.ndarray]:
+def split_corpus(docs: list[Document], max_chars: int) -> tuple[np.ndarray, np.ndarray]:
     """Units of every document: (document index per unit, spans)."""
     unit_doc: list[int] = []
     spans: list[tuple[int, int]] = []
@@ -125,8 +123,12 @@ def build_index(
         if progress:
             progress(BuildProgress("load", 1, 1))
         unit_doc, unit_span = split_corpus(docs, embedder.max_chars)
-        texts = [embedding_text(docs[d], s, e) for d, (s, e) in zip(unit_doc, unit_span, strict=True)]
-        cache = EmbeddingCache(index_dir / "cache" / "embeddings.sqlite", embedder.checksum, embedder.dim)
+        texts = [
+            embedding_text(docs[d], s, e) for d, (s, e) in zip(unit_doc, unit_span, strict=True)
+        ]
+        cache = EmbeddingCache(
+            index_dir / "cache" / "embeddings.sqlite", embedder.checksum, embedder.dim
+        )
         try:
             vectors, encoded = embed_units(texts, embedder, cache, progress)
         finally:

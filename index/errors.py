@@ -17,7 +17,9 @@ class IndexMissing(SecbriefError):
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        super().__init__(f"no index at {path}: build one with `secbrief index build --index {path}`")
+        super().__init__(
+            f"no index at {path}: build one with `secbrief index build --index {path}`"
+        )
 
 
 class IndexMismatch(SecbriefError):

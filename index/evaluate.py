@@ -94,7 +94,9 @@ def read_qa(path: Path) -> list[QAItem]:
                 )
             )
         except (KeyError, AttributeError) as exc:
-            raise CorpusError(f"{path}: expected columns id, lang, question, doc_file, answer_span, kind") from exc
+            raise CorpusError(
+                f"{path}: expected columns id, lang, question, doc_file, answer_span, kind"
+            ) from exc
     return items
 
 

@@ -48,8 +48,19 @@ class SearchParams:
     candidates: int = 200
     date_bonus: float = 0.02  # added to the fused score of releases from the question's period
     per_doc: int = 2
-    balance_langs: bool = True
-    passage_chars: int = 480
+    min_other: int = 2  # passages in the other language among the first five
+    passage_chars: int = 700
+    lang_norm: bool = True  # rank dense scores within each language, so both compete
+    # BM25 cannot match across languages: other-language units get their dense share again
+    impute_cross: float = 0.0
+    # Passage score = unit score + doc_weight x best unit score of its release (or of the
+    # release's other-language sibling times sibling_weight): the right release first.
+    # When the question names its time, the date preference handles it: BM25 matches the rest
+    # (else every release's dateline outranks the sentence that answers).
+    bm25_drop_dates: bool = True
+    dense_drop_dates: bool = True
+    doc_weight: float = 0.0
+    sibling_weight: float = 0.0
     # Decline when the calibrated answerability score is below this (see benchmarks/eval).
     min_confidence: float = 0.0
 
@@ -87,6 +98,11 @@ class Retriever:
         self.docs = data.docs
         self.doc_by_id = {d.id: i for i, d in enumerate(data.docs)}
         self._doc_months = [_doc_dates(d) for d in data.docs]
+        self._unit_lang = (
+            np.array([d.lang for d in data.docs])[data.unit_doc] if len(data.docs) else np.array([])
+        )
+        self._unit_langs = sorted(set(self._unit_lang.tolist()))
+        self._siblings = self._find_siblings()
         self._units_of_doc: dict[int, list[int]] = {}
         for u, d in enumerate(data.unit_doc.tolist()):
             self._units_of_doc.setdefault(d, []).append(u)
@@ -123,7 +139,8 @@ class Retriever:
         """Candidates sorted best first, plus the dense and BM25 scores of every unit."""
         p = self.params
         n = len(self.data.unit_doc)
-        qvec = self.embedder.encode_queries([question])[0].astype(np.float32)
+        focus = _without_dates(question) if p.dense_drop_dates else question
+        qvec = self.embedder.encode_queries([focus])[0].astype(np.float32)
         allowed = self._allowed_docs(since, until, lang)
         depth = n if allowed is not None else min(n, p.candidates)
         dense = np.full(n, -1.0, dtype=np.float32)
@@ -131,25 +148,79 @@ class Retriever:
             sims, ids = self.data.vectors.search(qvec[None, :], depth)
             keep = ids[0] >= 0
             dense[ids[0][keep]] = sims[0][keep]
-        terms = self.tokenizer(question)
+        period = query_period(question)
+        terms = self.tokenizer(_without_dates(question) if p.bm25_drop_dates else question)
         bm25 = self.data.bm25.scores(terms) if p.mode != "dense" else np.zeros(n, np.float32)
         mask = np.ones(n, dtype=bool) if allowed is None else allowed[self.data.unit_doc]
         fused = np.zeros(n, dtype=np.float64)
         if p.mode != "bm25":
-            fused += _rrf(np.where(mask & (dense > -1.0), dense, -np.inf), p.candidates, p.rrf_k) * p.dense_weight
+            valid = mask & (dense > -1.0)
+            dense_rrf = np.zeros(n, dtype=np.float64)
+            if p.lang_norm:
+                for unit_lang in self._unit_langs:
+                    chosen = valid & (self._unit_lang == unit_lang)
+                    dense_rrf += _rrf(np.where(chosen, dense, -np.inf), p.candidates, p.rrf_k)
+            else:
+                dense_rrf += _rrf(np.where(valid, dense, -np.inf), p.candidates, p.rrf_k)
+            fused += dense_rrf * p.dense_weight
+            if p.mode == "hybrid" and p.impute_cross:
+                other = self._unit_lang != detect_lang(question)
+                fused += np.where(other, dense_rrf * p.bm25_weight * p.impute_cross, 0.0)
         if p.mode != "dense":
-            fused += _rrf(np.where(mask & (bm25 > 0), bm25, -np.inf), p.candidates, p.rrf_k) * p.bm25_weight
-        period = query_period(question)
+            fused += (
+                _rrf(np.where(mask & (bm25 > 0), bm25, -np.inf), p.candidates, p.rrf_k)
+                * p.bm25_weight
+            )
         if period is not None and p.date_bonus:
             in_period = np.array(
-                [any(period.start <= m <= period.end for m in months) for months in self._doc_months]
+                [
+                    any(period.start <= m <= period.end for m in months)
+                    for months in self._doc_months
+                ]
             )
             fused += np.where(in_period[self.data.unit_doc] & (fused > 0), p.date_bonus, 0.0)
+        if p.doc_weight:
+            fused = self._doc_level(fused)
         order = np.argsort(-fused, kind="stable")
         order = order[fused[order] > 0][: p.candidates]
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
         self._last_qvec = qvec
         return scored, dense, bm25
+
+    def _doc_level(self, fused: np.ndarray) -> np.ndarray:
+        p = self.params
+        doc_best = np.zeros(len(self.docs), dtype=np.float64)
+        np.maximum.at(doc_best, self.data.unit_doc, fused)
+        if p.sibling_weight:
+            shared = doc_best.copy()
+            for d, sibs in self._siblings.items():
+                for sib in sibs:
+                    shared[d] = max(shared[d], doc_best[sib] * p.sibling_weight)
+            doc_best = shared
+        boost = doc_best[self.data.unit_doc] * p.doc_weight
+        return fused + np.where(fused > 0, boost, 0.0)
+
+    def _find_siblings(self) -> dict[int, list[int]]:
+        """Releases of the same event in the other language: mutual best matches by content
+        among releases dated within five days of each other."""
+        n = self.data.vectors.ntotal
+        if n == 0:
+            return {}
+        vecs = self.data.vectors.reconstruct_n(0, n)
+        doc_vecs = np.zeros((len(self.docs), vecs.shape[1]), dtype=np.float32)
+        np.add.at(doc_vecs, self.data.unit_doc, vecs)
+        doc_vecs /= np.maximum(np.linalg.norm(doc_vecs, axis=1, keepdims=True), 1e-9)
+        sims = doc_vecs @ doc_vecs.T
+        best: dict[int, int] = {}
+        for i, a in enumerate(self.docs):
+            candidates = [
+                j
+                for j, b in enumerate(self.docs)
+                if b.lang != a.lang and a.date and b.date and abs((a.date - b.date).days) <= 5
+            ]
+            if candidates:
+                best[i] = max(candidates, key=lambda j: sims[i, j])
+        return {i: [j] for i, j in best.items() if best.get(j) == i}
 
     def _allowed_docs(
         self, since: dt.date | None, until: dt.date | None, lang: str | None
@@ -160,11 +231,11 @@ class Retriever:
         for i, doc in enumerate(self.docs):
             if lang and doc.lang != lang:
                 ok[i] = False
-            if (since or until) and doc.date is None:
-                ok[i] = False
-            elif since and doc.date and doc.date < since:
-                ok[i] = False
-            elif until and doc.date and doc.date > until:
+            if (
+                ((since or until) and doc.date is None)
+                or (since and doc.date and doc.date < since)
+                or (until and doc.date and doc.date > until)
+            ):
                 ok[i] = False
         return ok
 
@@ -184,7 +255,7 @@ class Retriever:
         k = max(1, min(int(k), 20))
         q_lang = detect_lang(question)
         scored, dense, bm25 = self.score(question, since=since, until=until, lang=lang)
-        hits = self._select(scored, k, dense, bm25)
+        hits = self._select(scored, k, dense, bm25, q_lang)
         confidence = self.confidence(question, scored, bm25)
         answered = bool(hits) and confidence >= self.params.min_confidence
         suggestions: list[Document] = []
@@ -204,28 +275,32 @@ class Retriever:
         return max(s.dense for s in scored[:5])
 
     def _select(
-        self, scored: list[Scored], k: int, dense: np.ndarray, bm25: np.ndarray
+        self, scored: list[Scored], k: int, dense: np.ndarray, bm25: np.ndarray, q_lang: str
     ) -> list[Hit]:
+        """Best passages first; of the first five, ``min_other`` are kept for the language the
+        question is not in (BM25 cannot match across languages, so those rank lower)."""
         p = self.params
         chosen: list[tuple[Scored, tuple[int, int]]] = []
         per_doc: dict[int, int] = {}
-        for s in scored:
-            if len(chosen) >= k:
-                break
-            self._try_add(s, chosen, per_doc)
-        if p.balance_langs and k >= 2 and chosen:
-            langs = {self.docs[int(self.data.unit_doc[c.unit])].lang for c, _ in chosen}
-            if len(langs) == 1:
-                for s in scored:
-                    if self.docs[int(self.data.unit_doc[s.unit])].lang not in langs:
-                        trial = chosen[:-1] if len(chosen) >= k else chosen[:]
-                        counts: dict[int, int] = {}
-                        for c, _ in trial:
-                            d = int(self.data.unit_doc[c.unit])
-                            counts[d] = counts.get(d, 0) + 1
-                        if self._try_add(s, trial, counts):
-                            chosen = trial
-                        break
+        window = min(k, 5)
+        has_other = any(lang != q_lang for lang in self._unit_langs)
+        need = min(p.min_other, window - 1) if has_other else 0
+        tried: set[int] = set()
+        while len(chosen) < k:
+            others = sum(1 for c, _ in chosen if self._unit_lang[c.unit] != q_lang)
+            must_other = len(chosen) < window and need - others >= window - len(chosen)
+            added = False
+            for s in scored:
+                if s.unit in tried or (must_other and self._unit_lang[s.unit] == q_lang):
+                    continue
+                tried.add(s.unit)
+                if self._try_add(s, chosen, per_doc):
+                    added = True
+                    break
+            if not added:
+                if not must_other:
+                    break
+                need = others  # no other-language passage left: fill with the rest
         return [self._hit(s, span, dense, bm25) for s, span in chosen]
 
     def _try_add(
@@ -239,8 +314,8 @@ class Retriever:
             return False
         units = self._units_of_doc[doc_i]
         local = units.index(s.unit)
-        spans = [tuple(x) for x in self.data.unit_span[units].tolist()]
-        span = passage_span(spans, local, self.params.passage_chars)  # type: ignore[arg-type]
+        spans = [(int(a), int(b)) for a, b in self.data.unit_span[units].tolist()]
+        span = passage_span(spans, local, self.params.passage_chars)
         text = self.docs[doc_i].text
         for other, other_span in chosen:
             other_doc = int(self.data.unit_doc[other.unit])
@@ -253,9 +328,7 @@ class Retriever:
         per_doc[doc_i] = per_doc.get(doc_i, 0) + 1
         return True
 
-    def _hit(
-        self, s: Scored, span: tuple[int, int], dense: np.ndarray, bm25: np.ndarray
-    ) -> Hit:
+    def _hit(self, s: Scored, span: tuple[int, int], dense: np.ndarray, bm25: np.ndarray) -> Hit:
         doc_i = int(self.data.unit_doc[s.unit])
         doc = self.docs[doc_i]
         best, best_score = s.unit, -np.inf
@@ -282,11 +355,25 @@ def _rrf(values: np.ndarray, depth: int, k: float) -> np.ndarray:
     if not finite.any():
         return out
     count = min(depth, int(finite.sum()))
-    top = np.argpartition(-values, count - 1)[:count] if count < len(values) else np.arange(len(values))
+    top = (
+        np.argpartition(-values, count - 1)[:count]
+        if count < len(values)
+        else np.arange(len(values))
+    )
     top = top[np.argsort(-values[top], kind="stable")]
     top = top[np.isfinite(values[top])]
     out[top] = 1.0 / (k + 1.0 + np.arange(len(top)))
     return out
+
+
+def _without_dates(question: str) -> str:
+    """The question with its date expressions cut out."""
+    out, last = [], 0
+    for mention in find_dates(question):
+        out.append(question[last : mention.start])
+        last = mention.end
+    out.append(question[last:])
+    return " ".join(out)
 
 
 def _shingles(text: str) -> set[str]:

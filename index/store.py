@@ -4,7 +4,8 @@ Layout of an index root (``SECBRIEF_INDEX_DIR``)::
 
     root/current -> builds/<stamp>     symlink, switched atomically by a build
     root/builds/<stamp>/manifest.json  format, model, counts, fingerprint, file checksums
-    root/builds/<stamp>/...            documents.json, units.npz, vectors.faiss, bm25*, meetings.json
+    root/builds/<stamp>/...            documents.json, units.npz, vectors.faiss, bm25*,
+                                       meetings.json
     root/cache/embeddings.sqlite       embedding cache shared by builds
     root/.lock                         held by the one running build
 

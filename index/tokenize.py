@@ -9,7 +9,9 @@ from typing import Any, Protocol
 from index.text import normalize
 
 # Japanese runs (kana, kanji, prolonged sound mark) versus everything else.
-_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u30fc々〆ヶ]+|[^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u30fc々〆ヶ]+")
+_RUN = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u30fc々〆ヶ]+|[^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u30fc々〆ヶ]+"
+)
 _EN_WORD = re.compile(r"\d\+\d|[a-z0-9]+(?:\.[a-z0-9]+)*")
 _JA_SKIP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
 _EN_STOP = frozenset(
