@@ -166,11 +166,26 @@ def _joins_previous(ch: str) -> bool:
     )
 
 
+def _regional(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"
+
+
 def safe_cut(text: str, pos: int) -> int:
     """The nearest position at or before ``pos`` that does not split a character."""
     pos = max(0, min(pos, len(text)))
-    while 0 < pos < len(text) and (_joins_previous(text[pos]) or text[pos - 1] == "\u200d"):
-        pos -= 1
+    while 0 < pos < len(text):
+        if _joins_previous(text[pos]) or text[pos - 1] == "\u200d":
+            pos -= 1
+        elif _regional(text[pos]) and _regional(text[pos - 1]):
+            # flags are pairs of regional indicators: never cut inside a pair
+            run = 0
+            while pos - run > 0 and _regional(text[pos - run - 1]):
+                run += 1
+            if run % 2 == 0:
+                break
+            pos -= 1
+        else:
+            break
     return pos
 
 
