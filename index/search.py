@@ -16,6 +16,7 @@ from index.chunking import passage_span
 from index.dates import find_dates, query_period
 from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
+from index.meetings import meeting_for_question
 from index.schema import Answer, Chunk, Document, Hit
 from index.text import detect_lang, normalize
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
@@ -53,14 +54,11 @@ class SearchParams:
     lang_norm: bool = True  # rank dense scores within each language, so both compete
     # BM25 cannot match across languages: other-language units get their dense share again
     impute_cross: float = 0.0
-    # Passage score = unit score + doc_weight x best unit score of its release (or of the
-    # release's other-language sibling times sibling_weight): the right release first.
-    # When the question names its time, the date preference handles it: BM25 matches the rest
-    # (else every release's dateline outranks the sentence that answers).
+    # When the question names its time, the date preference handles it: BM25 and the dense
+    # query match the rest (else every release's dateline outranks the answering sentence).
     bm25_drop_dates: bool = True
     dense_drop_dates: bool = True
-    doc_weight: float = 0.0
-    sibling_weight: float = 0.0
+    meeting_bonus: float = 0.02  # added for releases of the meeting the question names
     # Decline when the calibrated answerability score is below this (see benchmarks/eval).
     min_confidence: float = 0.0
 
@@ -102,7 +100,6 @@ class Retriever:
             np.array([d.lang for d in data.docs])[data.unit_doc] if len(data.docs) else np.array([])
         )
         self._unit_langs = sorted(set(self._unit_lang.tolist()))
-        self._siblings = self._find_siblings()
         self._units_of_doc: dict[int, list[int]] = {}
         for u, d in enumerate(data.unit_doc.tolist()):
             self._units_of_doc.setdefault(d, []).append(u)
@@ -179,48 +176,24 @@ class Retriever:
                 ]
             )
             fused += np.where(in_period[self.data.unit_doc] & (fused > 0), p.date_bonus, 0.0)
-        if p.doc_weight:
-            fused = self._doc_level(fused)
+        if p.meeting_bonus and self.data.meetings:
+            named = meeting_for_question(question, self.data.meetings)
+            if named is not None:
+                docs = [
+                    self.doc_by_id[s["path"]]
+                    for s in named["sources"]
+                    if s["path"] in self.doc_by_id
+                ]
+                in_meeting = np.zeros(len(self.docs), dtype=bool)
+                in_meeting[docs] = True
+                fused += np.where(
+                    in_meeting[self.data.unit_doc] & (fused > 0), p.meeting_bonus, 0.0
+                )
         order = np.argsort(-fused, kind="stable")
         order = order[fused[order] > 0][: p.candidates]
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
         self._last_qvec = qvec
         return scored, dense, bm25
-
-    def _doc_level(self, fused: np.ndarray) -> np.ndarray:
-        p = self.params
-        doc_best = np.zeros(len(self.docs), dtype=np.float64)
-        np.maximum.at(doc_best, self.data.unit_doc, fused)
-        if p.sibling_weight:
-            shared = doc_best.copy()
-            for d, sibs in self._siblings.items():
-                for sib in sibs:
-                    shared[d] = max(shared[d], doc_best[sib] * p.sibling_weight)
-            doc_best = shared
-        boost = doc_best[self.data.unit_doc] * p.doc_weight
-        return fused + np.where(fused > 0, boost, 0.0)
-
-    def _find_siblings(self) -> dict[int, list[int]]:
-        """Releases of the same event in the other language: mutual best matches by content
-        among releases dated within five days of each other."""
-        n = self.data.vectors.ntotal
-        if n == 0:
-            return {}
-        vecs = self.data.vectors.reconstruct_n(0, n)
-        doc_vecs = np.zeros((len(self.docs), vecs.shape[1]), dtype=np.float32)
-        np.add.at(doc_vecs, self.data.unit_doc, vecs)
-        doc_vecs /= np.maximum(np.linalg.norm(doc_vecs, axis=1, keepdims=True), 1e-9)
-        sims = doc_vecs @ doc_vecs.T
-        best: dict[int, int] = {}
-        for i, a in enumerate(self.docs):
-            candidates = [
-                j
-                for j, b in enumerate(self.docs)
-                if b.lang != a.lang and a.date and b.date and abs((a.date - b.date).days) <= 5
-            ]
-            if candidates:
-                best[i] = max(candidates, key=lambda j: sims[i, j])
-        return {i: [j] for i, j in best.items() if best.get(j) == i}
 
     def _allowed_docs(
         self, since: dt.date | None, until: dt.date | None, lang: str | None
