@@ -202,7 +202,10 @@ def _compatible(a: Mention, b: Mention) -> bool:
     return a.kind.compatible(b.kind) and countries_compatible(a.countries, b.countries)
 
 
-def _pick_date(text: str, mention: Mention, year: int | None) -> tuple[dt.date, dt.date] | None:
+def _pick_date(
+    text: str, mention: Mention, year: int | None
+) -> tuple[tuple[dt.date, dt.date], bool] | None:
+    """The date nearest the mention, and whether it is the meeting's own (not a dateline)."""
     best: tuple[int, DateMention] | None = None
     for d in find_dates(text, default_year=year):
         if d.precision != "day":
@@ -220,8 +223,10 @@ def _pick_date(text: str, mention: Mention, year: int | None) -> tuple[dt.date, 
         return None
     d = best[1]
     if d.alt_date is not None and d.alt_zone == "local":
-        return d.alt_date, d.alt_date  # 「1月12日(現地時間11日)」: held on the 11th where it was
-    return d.date_start, d.date_end or d.date_start
+        return (d.alt_date, d.alt_date), True  # 「1月12日(現地時間11日)」: the 11th where it was
+    # "DECEMBER 11, 2024 – ... met today": the report's dateline, not the meeting's own date
+    dateline = d.start <= 2 and bool(_TODAY.search(text)) and d.date_end is None
+    return (d.date_start, d.date_end or d.date_start), not dateline
 
 
 def _year(doc: Document) -> int | None:
@@ -330,7 +335,7 @@ def _cluster_date(
         text = doc.title if m.sentence < 0 else sentences[m.sentence]
         picked = _pick_date(text, m, year)
         if picked is not None:
-            return picked, True
+            return picked
     for m in mentions:  # the section's date: "Secretary Austin's Meetings on Thursday, May 2"
         for i in range(m.sentence - 1, max(-1, m.sentence - 7), -1):
             if i < 0 or re.search(r"\d:\d\d|\d時", sentences[i]):
