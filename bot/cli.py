@@ -174,7 +174,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.mode:
         retriever = retriever.with_params(mode=args.mode)
     texts = {d.path: d.text for d in retriever.docs}
-    undeclining = retriever.with_params(min_confidence=-10.0)
+    undeclining = retriever.with_params(decline=False)
     report = evaluate(
         items,
         lambda q: retriever.ask(q, k=10),

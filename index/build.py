@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from index.chunking import document_units
 from index.embed import Embedder
 from index.errors import CorpusError
 from index.loaders import Skipped, load_corpus
+from index.probes import PROBES
 from index.schema import Document
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
@@ -135,6 +137,7 @@ def build_index(
             cache.close()
         flat = faiss.IndexFlatIP(embedder.dim)
         flat.add(vectors)
+        noise_floor = _noise_floor(flat, embedder)
         bm25 = BM25.fit(
             [tokenizer(docs[d].text[s:e]) for d, (s, e) in zip(unit_doc, unit_span, strict=True)]
         )
@@ -153,6 +156,7 @@ def build_index(
             corpus_fingerprint=corpus_fingerprint(docs),
             tokenizer=tokenizer.name,
             skipped=[{"path": s.path, "reason": s.reason} for s in skipped],
+            noise_floor=noise_floor,
         )
         if progress:
             progress(BuildProgress("write", 0, 1))
@@ -175,6 +179,13 @@ def build_index(
     )
 
 
+def _noise_floor(vectors: Any, embedder: Embedder) -> float:
+    """The best similarity that questions this corpus cannot answer reach in it."""
+    probes = embedder.encode_queries(list(PROBES)).astype(np.float32)
+    sims, _ = vectors.search(probes, 1)
+    return float(sims.max())
+
+
 def _extract_meetings(
     docs: list[Document],
     unit_doc: np.ndarray,
@@ -183,10 +194,8 @@ def _extract_meetings(
     progress: Callable[[BuildProgress], None] | None,
 ) -> list[dict[str, object]]:
     """Meetings found in the releases, stored with the index (empty until extraction exists)."""
-    try:
-        from index import meetings
-    except ImportError:
-        return []
+    import index.meetings as meetings
+
     if progress:
         progress(BuildProgress("extract", 0, len(docs)))
     found = meetings.extract_meetings(docs, unit_doc, unit_span, vectors)

@@ -59,8 +59,10 @@ class SearchParams:
     bm25_drop_dates: bool = True
     dense_drop_dates: bool = True
     meeting_bonus: float = 0.02  # added for releases of the meeting the question names
-    # Decline when the calibrated answerability score is below this (see benchmarks/eval).
-    min_confidence: float = 0.0
+    # Decline when the best passage is no closer than off-topic probes get (index.probes),
+    # or the question names a time no release is from.
+    decline: bool = True
+    noise_margin: float = 0.005
 
 
 @dataclass(frozen=True)
@@ -229,8 +231,7 @@ class Retriever:
         q_lang = detect_lang(question)
         scored, dense, bm25 = self.score(question, since=since, until=until, lang=lang)
         hits = self._select(scored, k, dense, bm25, q_lang)
-        confidence = self.confidence(question, scored, bm25)
-        answered = bool(hits) and confidence >= self.params.min_confidence
+        answered = bool(hits) and (not self.params.decline or self.answerable(question, dense))
         suggestions: list[Document] = []
         if not answered:
             seen: set[str] = set()
@@ -241,11 +242,16 @@ class Retriever:
             hits = []
         return Answer(question, q_lang, answered, hits, suggestions[:3])
 
-    def confidence(self, question: str, scored: list[Scored], bm25: np.ndarray) -> float:
-        """How likely the best passage answers: the top dense similarity (calibrated later)."""
-        if not scored:
-            return -1.0
-        return max(s.dense for s in scored[:5])
+    def answerable(self, question: str, dense: np.ndarray) -> bool:
+        """Whether the corpus likely answers: the best passage beats the index's noise floor
+        and, if the question names a time, some release is from that time."""
+        floor = self.info.noise_floor
+        if floor is not None and float(dense.max()) <= floor + self.params.noise_margin:
+            return False
+        period = query_period(question)
+        if period is not None:
+            return any(period.start <= d <= period.end for dates in self._doc_months for d in dates)
+        return True
 
     def _select(
         self, scored: list[Scored], k: int, dense: np.ndarray, bm25: np.ndarray, q_lang: str

@@ -58,6 +58,8 @@ class IndexInfo:
     tokenizer: str
     skipped: list[dict[str, str]] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
+    # best similarity of off-topic probe questions (index.probes): answers must beat it
+    noise_floor: float | None = None
 
 
 @dataclass
@@ -127,6 +129,7 @@ def read_info(folder: Path) -> IndexInfo:
             tokenizer=raw["tokenizer"],
             skipped=list(raw.get("skipped", [])),
             files=dict(raw.get("files", {})),
+            noise_floor=raw.get("noise_floor"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise IndexCorrupt(folder, f"incomplete manifest: {exc}") from exc

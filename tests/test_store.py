@@ -21,7 +21,11 @@ from index.errors import BuildInProgress, IndexCorrupt, IndexMismatch, IndexMiss
 from index.search import Retriever
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-SMALL = ["001-edd-2024-12-jdefense-raw.txt", "002-edd-2024-12-state-en.txt", "039-tmm-2024-07-mod-ja.txt"]
+SMALL = [
+    "001-edd-2024-12-jdefense-raw.txt",
+    "002-edd-2024-12-state-en.txt",
+    "039-tmm-2024-07-mod-ja.txt",
+]
 
 
 @pytest.fixture()
@@ -34,7 +38,7 @@ def small_corpus(tmp_path: Path) -> Path:
 
 
 def _ask(retriever: Retriever, question: str) -> list[tuple[str, int, int, str]]:
-    answer = retriever.with_params(min_confidence=-10.0).ask(question, k=5)
+    answer = retriever.with_params(decline=False).ask(question, k=5)
     return [(h.doc.path, h.chunk.start, h.chunk.end, h.quote) for h in answer.hits]
 
 
@@ -55,7 +59,7 @@ def test_save_load_same_results(small_corpus: Path, tmp_path: Path) -> None:
 def test_quotes_and_passages_are_verbatim(small_corpus: Path, tmp_path: Path) -> None:
     build_index(small_corpus, tmp_path / "index", HashingEmbedder())
     retriever = Retriever.load(tmp_path / "index", HashingEmbedder())
-    answer = retriever.with_params(min_confidence=-10.0).ask("EDD co-chairs Kumagai", k=5)
+    answer = retriever.with_params(decline=False).ask("EDD co-chairs Kumagai", k=5)
     for hit in answer.hits:
         raw = (small_corpus / hit.doc.path).read_text(encoding="utf-8")
         assert hit.chunk.text in raw
@@ -101,7 +105,7 @@ def test_rebuild_reuses_cache_and_drops_removed_files(small_corpus: Path, tmp_pa
     assert second.embedded == 0 and second.reused == second.chunks
     retriever = Retriever.load(index_dir, HashingEmbedder())
     assert SMALL[2] not in {d.path for d in retriever.docs}
-    hits = retriever.with_params(min_confidence=-10.0).ask("日米韓防衛相会談", k=10).hits
+    hits = retriever.with_params(decline=False).ask("日米韓防衛相会談", k=10).hits
     assert all(h.doc.path != SMALL[2] for h in hits)
 
 

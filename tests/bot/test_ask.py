@@ -122,7 +122,7 @@ async def test_ask_without_answer_says_so_and_suggests(fake: FakeDiscord, run_bo
     bot = await run_bot()
     # The core declines below its calibrated confidence; make it decline for sure.
     service = bot.service
-    service._retriever = service.retriever.with_params(min_confidence=2.0)
+    service._retriever = service.retriever.with_params(noise_margin=2.0)
     inter = await fake.slash("ask", {"question": "What is the recipe for chocolate chip cookies?"})
     await answer_of(fake, inter)
     answer = inter.original
