@@ -92,7 +92,7 @@ def test_missing_and_corrupt_index(small_corpus: Path, tmp_path: Path) -> None:
     build_index(small_corpus, tmp_path / "index", HashingEmbedder())
     vectors = store.resolve(tmp_path / "index") / "vectors.faiss"
     vectors.write_bytes(b"garbage")
-    with pytest.raises(IndexCorrupt, match="vectors.faiss"):
+    with pytest.raises(IndexCorrupt, match=r"vectors\.faiss"):
         Retriever.load(tmp_path / "index", HashingEmbedder())
 
 
