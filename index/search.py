@@ -48,8 +48,11 @@ class SearchParams:
     bm25_weight: float = 1.0
     candidates: int = 200
     date_bonus: float = 0.02  # added to the fused score of releases from the question's period
-    per_doc: int = 2
+    per_doc: int = 3
     min_other: int = 2  # passages in the other language among the first five
+    other_ratio: float = 0.5
+    # BM25 matches in other-language releases are only stray acronyms ("EDD", "ACM")
+    bm25_same_lang: bool = True  # ... when they score at least this share of the best passage
     passage_chars: int = 700
     lang_norm: bool = True  # rank dense scores within each language, so both compete
     # BM25 cannot match across languages: other-language units get their dense share again
@@ -150,6 +153,8 @@ class Retriever:
         period = query_period(question)
         terms = self.tokenizer(_without_dates(question) if p.bm25_drop_dates else question)
         bm25 = self.data.bm25.scores(terms) if p.mode != "dense" else np.zeros(n, np.float32)
+        if p.bm25_same_lang and p.mode == "hybrid":
+            bm25 = np.where(self._unit_lang == detect_lang(question), bm25, 0.0).astype(np.float32)
         mask = np.ones(n, dtype=bool) if allowed is None else allowed[self.data.unit_doc]
         fused = np.zeros(n, dtype=np.float64)
         if p.mode != "bm25":
@@ -272,6 +277,8 @@ class Retriever:
             for s in scored:
                 if s.unit in tried or (must_other and self._unit_lang[s.unit] == q_lang):
                     continue
+                if must_other and s.fused < p.other_ratio * scored[0].fused:
+                    break
                 tried.add(s.unit)
                 if self._try_add(s, chosen, per_doc):
                     added = True
