@@ -9,6 +9,7 @@ killed half-way leaves the old index serving).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -47,13 +48,11 @@ def in_daemon_thread(fn: Callable[[], T]) -> Awaitable[T]:
 
     def target() -> None:
         try:
-            value = fn()
+            value, error = fn(), None
         except BaseException as exc:
-            if not loop.is_closed():
-                loop.call_soon_threadsafe(settle, None, exc)
-        else:
-            if not loop.is_closed():
-                loop.call_soon_threadsafe(settle, value, None)
+            value, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody waits
+            loop.call_soon_threadsafe(settle, value, error)
 
     threading.Thread(target=target, name="secbrief-rebuild", daemon=True).start()
     return future
