@@ -18,7 +18,7 @@ from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
 from index.meetings import meeting_for_question
 from index.schema import Answer, Chunk, Document, Hit
-from index.text import detect_lang, normalize
+from index.text import detect_lang, normalize, sentence_spans
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,17 @@ class SearchParams:
 
 
 @dataclass(frozen=True)
+class Scores:
+    """Everything one question's scoring produced (so concurrent questions share nothing)."""
+
+    ranked: list[Scored]  # candidates, best first
+    dense: np.ndarray  # cosine of every unit (-1 where not computed)
+    bm25: np.ndarray  # BM25 of every unit
+    qvec: np.ndarray  # the query embedding
+    terms: list[str]  # BM25 query terms
+
+
+@dataclass(frozen=True)
 class Scored:
     """A candidate unit with its scores (exposed for evaluation and calibration)."""
 
@@ -105,6 +116,8 @@ class Retriever:
             np.array([d.lang for d in data.docs])[data.unit_doc] if len(data.docs) else np.array([])
         )
         self._unit_langs = sorted(set(self._unit_lang.tolist()))
+        df = np.diff(data.bm25.weights.indptr) if data.bm25.weights.shape[1] else np.zeros(0)
+        self._idf = np.log1p((len(data.unit_doc) - df + 0.5) / (df + 0.5))
         self._units_of_doc: dict[int, list[int]] = {}
         for u, d in enumerate(data.unit_doc.tolist()):
             self._units_of_doc.setdefault(d, []).append(u)
@@ -137,8 +150,8 @@ class Retriever:
         since: dt.date | None = None,
         until: dt.date | None = None,
         lang: str | None = None,
-    ) -> tuple[list[Scored], np.ndarray, np.ndarray]:
-        """Candidates sorted best first, plus the dense and BM25 scores of every unit."""
+    ) -> Scores:
+        """Score every unit for ``question``; candidates come sorted best first."""
         p = self.params
         n = len(self.data.unit_doc)
         focus = _without_dates(question) if p.dense_drop_dates else question
@@ -199,8 +212,7 @@ class Retriever:
         order = np.argsort(-fused, kind="stable")
         order = order[fused[order] > 0][: p.candidates]
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
-        self._last_qvec = qvec
-        return scored, dense, bm25
+        return Scores(scored, dense, bm25, qvec, terms)
 
     def _allowed_docs(
         self, since: dt.date | None, until: dt.date | None, lang: str | None
@@ -234,9 +246,11 @@ class Retriever:
         question = validate_question(question)
         k = max(1, min(int(k), 20))
         q_lang = detect_lang(question)
-        scored, dense, bm25 = self.score(question, since=since, until=until, lang=lang)
-        hits = self._select(scored, k, dense, bm25, q_lang)
-        answered = bool(hits) and (not self.params.decline or self.answerable(question, dense))
+        scores = self.score(question, since=since, until=until, lang=lang)
+        hits = self._select(scores, k, q_lang)
+        answered = bool(hits) and (
+            not self.params.decline or self.answerable(question, scores.dense)
+        )
         suggestions: list[Document] = []
         if not answered:
             seen: set[str] = set()
@@ -258,9 +272,7 @@ class Retriever:
             return any(period.start <= d <= period.end for dates in self._doc_months for d in dates)
         return True
 
-    def _select(
-        self, scored: list[Scored], k: int, dense: np.ndarray, bm25: np.ndarray, q_lang: str
-    ) -> list[Hit]:
+    def _select(self, scores: Scores, k: int, q_lang: str) -> list[Hit]:
         """Best passages first; of the first five, ``min_other`` are kept for the language the
         question is not in (BM25 cannot match across languages, so those rank lower)."""
         p = self.params
@@ -274,10 +286,10 @@ class Retriever:
             others = sum(1 for c, _ in chosen if self._unit_lang[c.unit] != q_lang)
             must_other = len(chosen) < window and need - others >= window - len(chosen)
             added = False
-            for s in scored:
+            for s in scores.ranked:
                 if s.unit in tried or (must_other and self._unit_lang[s.unit] == q_lang):
                     continue
-                if must_other and s.fused < p.other_ratio * scored[0].fused:
+                if must_other and s.fused < p.other_ratio * scores.ranked[0].fused:
                     break
                 tried.add(s.unit)
                 if self._try_add(s, chosen, per_doc):
@@ -287,7 +299,7 @@ class Retriever:
                 if not must_other:
                     break
                 need = others  # no other-language passage left: fill with the rest
-        return [self._hit(s, span, dense, bm25) for s, span in chosen]
+        return [self._hit(s, span, scores) for s, span in chosen]
 
     def _try_add(
         self,
@@ -314,10 +326,11 @@ class Retriever:
         per_doc[doc_i] = per_doc.get(doc_i, 0) + 1
         return True
 
-    def _hit(self, s: Scored, span: tuple[int, int], dense: np.ndarray, bm25: np.ndarray) -> Hit:
+    def _hit(self, s: Scored, span: tuple[int, int], scores: Scores) -> Hit:
         doc_i = int(self.data.unit_doc[s.unit])
         doc = self.docs[doc_i]
         best, best_score = s.unit, -np.inf
+        dense, bm25 = scores.dense, scores.bm25
         top_bm25 = float(bm25.max()) or 1.0
         for u in self._units_of_doc[doc_i]:
             us, ue = (int(x) for x in self.data.unit_span[u])
@@ -325,13 +338,30 @@ class Retriever:
                 continue
             d = float(dense[u])
             if d <= -1.0:
-                d = float(self.data.vectors.reconstruct(u) @ self._last_qvec)
+                d = float(self.data.vectors.reconstruct(u) @ scores.qvec)
             value = d + 0.05 * float(bm25[u]) / top_bm25
             if value > best_score:
                 best, best_score = u, value
-        qs, qe = (int(x) for x in self.data.unit_span[best])
+        unit_start, unit_end = (int(x) for x in self.data.unit_span[best])
+        qs, qe = self._best_sentence(doc.text, unit_start, unit_end, scores)
         chunk = Chunk(s.unit, doc.id, span[0], span[1], doc.text[span[0] : span[1]], doc.lang)
         return Hit(chunk, doc, s.fused, doc.text[qs:qe], qs, qe)
+
+    def _best_sentence(self, text: str, start: int, end: int, scores: Scores) -> tuple[int, int]:
+        """Within a unit of several sentences, the one sharing the rarest question terms
+        (the longest when none does, as across languages)."""
+        spans = sentence_spans(text, start, end)
+        if len(spans) <= 1:
+            return start, end
+        wanted = set(scores.terms)
+        vocab = self.data.bm25.vocab
+        idf = self._idf
+
+        def weight(span: tuple[int, int]) -> tuple[float, int]:
+            found = wanted.intersection(self.tokenizer(text[span[0] : span[1]]))
+            return sum(float(idf[vocab[t]]) for t in found if t in vocab), span[1] - span[0]
+
+        return max(spans, key=weight)
 
 
 def _rrf(values: np.ndarray, depth: int, k: float) -> np.ndarray:
