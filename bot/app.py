@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import errors, render
-from bot.service import Cooldowns, RetrieverService
+from bot.service import Cooldowns, RetrieverService, daemon_threads_running
 from index.errors import SecbriefError
 
 if TYPE_CHECKING:
@@ -216,7 +217,17 @@ async def serve(settings: Settings, *, embedder: Embedder | None = None, **optio
 
 def run(settings: Settings) -> int:
     """Start the bot with ``settings``; returns the exit code (0 after a clean shutdown)."""
-    return asyncio.run(serve(settings))
+    code = asyncio.run(serve(settings))
+    if daemon_threads_running():
+        # Stopped during an index build. The build writes beside the current index and its
+        # lock is released by the OS, so nothing is lost; but letting the interpreter finalise
+        # under a thread inside native code (torch, faiss) aborts the process. Leave now.
+        log.warning("stopped during an index build: the previous index stays in place")
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def main() -> int:

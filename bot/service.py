@@ -33,6 +33,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+_daemons: set[threading.Thread] = set()
+
+
+def daemon_threads_running() -> int:
+    """Daemon threads of ``in_daemon_thread`` still running (e.g. a build at shutdown)."""
+    return sum(1 for t in list(_daemons) if t.is_alive())
+
+
 def in_daemon_thread(fn: Callable[[], T]) -> Awaitable[T]:
     """Run ``fn`` in a daemon thread: awaitable, and never joined at interpreter exit."""
     loop = asyncio.get_running_loop()
@@ -51,10 +59,14 @@ def in_daemon_thread(fn: Callable[[], T]) -> Awaitable[T]:
             value, error = fn(), None
         except BaseException as exc:
             value, error = None, exc
+        finally:
+            _daemons.discard(threading.current_thread())
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody waits
             loop.call_soon_threadsafe(settle, value, error)
 
-    threading.Thread(target=target, name="secbrief-rebuild", daemon=True).start()
+    thread = threading.Thread(target=target, name="secbrief-build", daemon=True)
+    _daemons.add(thread)
+    thread.start()
     return future
 
 

@@ -6,7 +6,6 @@ Built once in the entry point and passed down; never created at import time.
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
 from typing import Annotated
 

@@ -132,6 +132,23 @@ async def test_ask_without_answer_says_so_and_suggests(fake: FakeDiscord, run_bo
     assert answer.content.count("\n- ") >= 1  # the suggested releases, with links or files
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is the recipe for chocolate chip cookies?", "No relevant passage found"),
+        ("チョコチップクッキーの作り方は？", "該当する箇所は資料の中に見つかりませんでした"),
+    ],
+)
+async def test_off_topic_question_is_not_answered(
+    fake: FakeDiscord, run_bot, question: str, expected: str
+) -> None:
+    await run_bot()
+    inter = await fake.slash("ask", {"question": question})
+    await answer_of(fake, inter)
+    assert inter.original is not None and inter.original.embeds == []
+    assert expected in inter.original.content
+
+
 async def test_ask_outside_the_dates_has_no_answer_in_japanese(fake: FakeDiscord, run_bot) -> None:
     await run_bot()
     inter = await fake.slash(
