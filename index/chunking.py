@@ -41,10 +41,13 @@ def document_units(
 
 
 def passage_span(units: list[tuple[int, int]], i: int, max_chars: int) -> tuple[int, int]:
-    """Unit ``i`` with the unit before and the one after, each only where it still fits."""
+    """Unit ``i`` with the unit before and the one after, each only where it still fits.
+
+    The unit before comes first: it usually names who or what the hit's sentence is about.
+    """
     start, end = units[i]
-    if i + 1 < len(units) and units[i + 1][1] - start <= max_chars:
-        end = units[i + 1][1]
     if i > 0 and end - units[i - 1][0] <= max_chars:
         start = units[i - 1][0]
+    if i + 1 < len(units) and units[i + 1][1] - start <= max_chars:
+        end = units[i + 1][1]
     return start, end

@@ -53,7 +53,7 @@ class SearchParams:
     other_ratio: float = 0.5
     # BM25 matches in other-language releases are only stray acronyms ("EDD", "ACM")
     bm25_same_lang: bool = True  # ... when they score at least this share of the best passage
-    passage_chars: int = 700
+    passage_chars: int = 800
     lang_norm: bool = True  # rank dense scores within each language, so both compete
     # BM25 cannot match across languages: other-language units get their dense share again
     impute_cross: float = 0.0
@@ -65,7 +65,7 @@ class SearchParams:
     # Decline when the best passage is no closer than off-topic probes get (index.probes),
     # or the question names a time no release is from.
     decline: bool = True
-    noise_margin: float = 0.005
+    noise_margin: float = 0.0
 
 
 @dataclass(frozen=True)

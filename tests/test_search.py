@@ -1,0 +1,201 @@
+"""Retrieval with the real model on the shipped corpus: the behaviour a user notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index.build import build_index
+from index.errors import EmptyQuery, QueryError, QueryTooLong
+from index.search import Retriever, validate_question
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEED_JA = "001-edd-2024-12-jdefense-raw.txt"
+SEED_EN = "002-edd-2024-12-state-en.txt"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:  # type: ignore[no-untyped-def]
+    index_dir = tmp_path_factory.mktemp("real") / "index"
+    build_index(CORPUS, index_dir, real_embedder)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def retriever(corpus_index: Path, real_embedder) -> Retriever:  # type: ignore[no-untyped-def]
+    return Retriever.load(corpus_index, real_embedder)
+
+
+def _top(retriever: Retriever, question: str, k: int = 3) -> list[str]:
+    answer = retriever.ask(question, k=k)
+    assert answer.answered, question
+    return [h.doc.path for h in answer.hits]
+
+
+def test_japanese_question_finds_the_seed_release(retriever: Retriever) -> None:
+    answer = retriever.ask("2024年12月の日米拡大抑止協議で代表団が訪問した駐屯地は？", k=3)
+    assert answer.answered and answer.lang == "ja"
+    first = answer.hits[0]
+    assert first.doc.path == SEED_JA
+    assert "健軍駐屯地" in first.quote
+
+
+def test_english_question_finds_the_english_release(retriever: Retriever) -> None:
+    answer = retriever.ask(
+        "Who co-chaired the December 2024 Extended Deterrence Dialogue for Japan?", k=3
+    )
+    assert answer.lang == "en"
+    assert SEED_EN in [h.doc.path for h in answer.hits]
+    assert any("KUMAGAI" in h.chunk.text for h in answer.hits if h.doc.path == SEED_EN)
+
+
+def test_english_question_finds_the_japanese_answer(retriever: Retriever) -> None:
+    answer = retriever.ask(
+        "During the December 2024 Extended Deterrence Dialogue, which Ground Self-Defense "
+        "Force camp did the two delegations visit?",
+        k=3,
+    )
+    seed = [h for h in answer.hits if h.doc.path == SEED_JA]
+    assert seed and any("健軍駐屯地" in h.chunk.text for h in seed)
+
+
+def test_japanese_question_finds_the_english_answer(retriever: Retriever) -> None:
+    hits = retriever.ask(
+        "2024年12月の日米拡大抑止協議で米国側の共同議長を務めた国務省の人物は誰か", k=3
+    ).hits
+    texts = [h.chunk.text for h in hits]
+    assert any(h.doc.path == SEED_EN for h in hits)
+    assert any("Alexandra Bell" in t or "アレクサンドラ・ベル" in t for t in texts)
+
+
+def test_the_question_s_month_is_preferred(retriever: Retriever) -> None:
+    # four EDD rounds are in the corpus; the question's date picks the right one
+    assert _top(retriever, "2023年12月の日米拡大抑止協議は何日から何日まで行われたか。", 1) == [
+        "003-edd-2023-12-mod-ja.txt"
+    ]
+    assert "006-edd-2024-06-state-en.txt" in _top(retriever, "Where was the June 2024 EDD held?", 3)
+
+
+def test_quotes_are_verbatim_from_the_files(retriever: Retriever) -> None:
+    for question in ["Who co-chaired the EDD?", "日米韓防衛相会談で署名された文書は何か"]:
+        for hit in retriever.ask(question, k=5).hits:
+            raw = (CORPUS / hit.doc.path).read_text(encoding="utf-8")
+            assert hit.chunk.text in raw
+            assert hit.quote in hit.chunk.text
+
+
+def test_off_topic_question_is_declined(retriever: Retriever) -> None:
+    for question in ["What is the best way to cook rice?", "明日の大阪の天気を教えて"]:
+        answer = retriever.ask(question)
+        assert not answer.answered and not answer.hits
+
+
+def test_question_about_a_time_no_release_covers_is_declined(retriever: Retriever) -> None:
+    answer = retriever.ask("2019年の日米拡大抑止協議はどこで開催されたか。")
+    assert not answer.answered
+    assert answer.suggestions  # closest releases are still offered
+
+
+def test_filters(retriever: Retriever) -> None:
+    hits = retriever.ask("Extended Deterrence Dialogue", k=5, lang="ja").hits
+    assert hits and all(h.doc.lang == "ja" for h in hits)
+    since = dt.date(2024, 12, 1)
+    hits = retriever.ask("日米拡大抑止協議", k=5, since=since).hits
+    assert hits and all(h.doc.date and h.doc.date >= since for h in hits)
+    until = dt.date(2023, 12, 31)
+    hits = retriever.ask("EDD", k=5, until=until).hits
+    assert hits and all(h.doc.date and h.doc.date <= until for h in hits)
+
+
+def test_reprints_are_shown_once(retriever: Retriever) -> None:
+    hits = retriever.ask("日米拡大抑止協議はいつ設立されたか", k=10).hits
+    texts = [h.chunk.text for h in hits]
+    assert len(texts) == len(set(texts))
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [("", EmptyQuery), ("   \n", EmptyQuery), ("x" * 1001, QueryTooLong), ("a\x00b", QueryError)],
+)
+def test_bad_questions_are_refused(text: str, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        validate_question(text)
+
+
+def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+def test_cli_json_contract(corpus_index: Path) -> None:
+    result = _cli(
+        "ask",
+        "--index",
+        str(corpus_index),
+        "--json",
+        "-k",
+        "2",
+        "-",
+        stdin="Who co-chaired the December 2024 EDD?\n2024年12月のEDDで訪問した駐屯地は？\n",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["lang"] for a in lines] == ["en", "ja"]
+    for answer in lines:
+        assert set(answer) == {"question", "lang", "answered", "passages"}
+        for p in answer["passages"]:
+            assert set(p) == {
+                "doc_id",
+                "path",
+                "title",
+                "date",
+                "publisher",
+                "url",
+                "lang",
+                "score",
+                "text",
+                "quote",
+                "start",
+                "end",
+            }
+            raw = (CORPUS / p["path"]).read_text(encoding="utf-8")
+            assert p["text"] in raw and p["quote"] in p["text"]
+
+
+def test_cli_plain_output_and_errors(corpus_index: Path, tmp_path: Path) -> None:
+    result = _cli("ask", "--index", str(corpus_index), "2024年12月のEDDで訪問した駐屯地は？")
+    assert result.returncode == 0
+    assert "[1]" in result.stdout and "**" in result.stdout and "健軍駐屯地" in result.stdout
+    missing = _cli("ask", "--index", str(tmp_path / "none"), "anything")
+    assert missing.returncode == 1
+    assert missing.stderr.count("\n") == 1 and "secbrief index build" in missing.stderr
+    empty = _cli("ask", "--index", str(corpus_index), "  ")
+    assert empty.returncode == 1 and "empty" in empty.stderr and "Traceback" not in empty.stderr
+
+
+def test_cli_eval_table(corpus_index: Path, tmp_path: Path) -> None:
+    qa = tmp_path / "qa.tsv"
+    qa.write_text(
+        "id\tlang\tquestion\tdoc_file\tanswer_span\tkind\n"
+        f"a\tja\t2024年12月のEDDで訪問した駐屯地は？\t{SEED_JA}\t健軍駐屯地\tfact\n"
+        "b\ten\tWhat is the recipe for chocolate cake?\t-\t-\tnone\n",
+        encoding="utf-8",
+    )
+    result = _cli("eval", str(qa), "--index", str(corpus_index))
+    assert result.returncode == 0, result.stderr
+    assert "all                       1  1.000  1.000   1.000" in result.stdout
+    assert "unanswerable declined: 1/1" in result.stdout
