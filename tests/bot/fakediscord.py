@@ -405,6 +405,7 @@ class FakeDiscord:
             ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/(@original|\d+)", self._edit),
             ("GET", r"/webhooks/(\d+)/([^/]+)/messages/(@original|\d+)", self._get_message),
             ("POST", r"/channels/(\d+)/messages", self._create_message),
+            ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
             ("POST", r"/channels/(\d+)/typing", self._typing),
         ]
         for method, pattern, handler in routes:
@@ -607,6 +608,23 @@ class FakeDiscord:
         msg = self._new_message(rec, int(channel_id))
         self.messages.append(msg)
         return _json(self._message_json(msg))
+
+    async def _edit_message(self, rec: Request, channel_id: str, mid: str) -> web.Response:
+        found = [m for m in self.messages if str(m.id) == mid and str(m.channel_id) == channel_id]
+        if not found:
+            return _error(404, 10008, "Unknown Message")
+        target, body = found[0], rec.json or {}
+        merged = {
+            "content": body.get("content", target.content),
+            "embeds": body.get("embeds", target.embeds),
+        }
+        if problems := message_limit_errors(merged):
+            return self._violation(rec, problems)
+        target.content = merged["content"] or ""
+        target.embeds = merged["embeds"] or []
+        target.allowed_mentions = body.get("allowed_mentions")
+        target.edits += 1
+        return _json(self._message_json(target))
 
     async def _typing(self, rec: Request, channel_id: str) -> web.Response:
         return web.Response(status=204)

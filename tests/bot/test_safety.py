@@ -176,3 +176,27 @@ async def test_twenty_questions_at_once_never_block_the_event_loop(
     assert queued, "with 4 slots some of the 20 waited, and were told so"
     assert lag < 0.25, f"the event loop stalled for {lag:.3f}s"
     assert not [r for r in caplog.records if "heartbeat blocked" in r.getMessage().lower()]
+
+
+async def test_questions_beyond_the_bound_queue_and_say_so(
+    fake: FakeDiscord, run_bot, make_settings, monkeypatch
+) -> None:
+    bot = await run_bot(make_settings(max_concurrent=1))
+    real_ask = bot.service.retriever.ask
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return real_ask(*args, **kwargs)
+
+    monkeypatch.setattr(bot.service.retriever, "ask", slow)
+    first = await fake.slash("ask", {"question": "When was the EDD established?"})
+    await fake.wait_for(lambda: first.acked_at, what="the first deferral")
+    msg = await fake.mention(
+        f"<@{fake.app_id}> 拡大抑止協議はいつ設立された？", user=fake.user("b")
+    )
+    queued = await fake.wait_for(lambda: fake.replies_to(msg["id"]), what="the queued notice")
+    assert queued[0].content.startswith("順番待ち中です（前に1件）")
+    await answer_of(fake, first)
+    await fake.wait_for(lambda: queued[0].edits, what="the answer in place of the notice")
+    assert queued[0].content.startswith("**質問:**") and queued[0].embeds
+    assert len(fake.replies_to(msg["id"])) == 1  # the notice became the answer
