@@ -143,6 +143,11 @@ class Retriever:
 
     # -- scoring -----------------------------------------------------------------------
 
+    def encode(self, question: str) -> np.ndarray:
+        """The query embedding (of the question without its dates, which are matched apart)."""
+        focus = _without_dates(question) if self.params.dense_drop_dates else question
+        return self.embedder.encode_queries([focus])[0].astype(np.float32)
+
     def score(
         self,
         question: str,
@@ -150,12 +155,13 @@ class Retriever:
         since: dt.date | None = None,
         until: dt.date | None = None,
         lang: str | None = None,
+        qvec: np.ndarray | None = None,
     ) -> Scores:
         """Score every unit for ``question``; candidates come sorted best first."""
         p = self.params
         n = len(self.data.unit_doc)
-        focus = _without_dates(question) if p.dense_drop_dates else question
-        qvec = self.embedder.encode_queries([focus])[0].astype(np.float32)
+        if qvec is None:
+            qvec = self.encode(question)
         allowed = self._allowed_docs(since, until, lang)
         depth = n if allowed is not None else min(n, p.candidates)
         dense = np.full(n, -1.0, dtype=np.float32)
@@ -209,8 +215,10 @@ class Retriever:
                 fused += np.where(
                     in_meeting[self.data.unit_doc] & (fused > 0), p.meeting_bonus, 0.0
                 )
-        order = np.argsort(-fused, kind="stable")
-        order = order[fused[order] > 0][: p.candidates]
+        positive = np.flatnonzero(fused > 0)
+        if len(positive) > p.candidates:
+            positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
+        order = positive[np.argsort(-fused[positive], kind="stable")]
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
         return Scores(scored, dense, bm25, qvec, terms)
 
@@ -247,7 +255,7 @@ class Retriever:
         k = max(1, min(int(k), 20))
         q_lang = detect_lang(question)
         scores = self.score(question, since=since, until=until, lang=lang)
-        hits = self._select(scores, k, q_lang)
+        hits = self.select(scores, k, q_lang)
         answered = bool(hits) and (
             not self.params.decline or self.answerable(question, scores.dense)
         )
@@ -265,14 +273,19 @@ class Retriever:
         """Whether the corpus likely answers: the best passage beats the index's noise floor
         and, if the question names a time, some release is from that time."""
         floor = self.info.noise_floor
-        if floor is not None and float(dense.max()) <= floor + self.params.noise_margin:
+        dense_known = self.params.mode != "bm25"
+        if (
+            dense_known
+            and floor is not None
+            and float(dense.max()) <= floor + self.params.noise_margin
+        ):
             return False
         period = query_period(question)
         if period is not None:
             return any(period.start <= d <= period.end for dates in self._doc_months for d in dates)
         return True
 
-    def _select(self, scores: Scores, k: int, q_lang: str) -> list[Hit]:
+    def select(self, scores: Scores, k: int, q_lang: str) -> list[Hit]:
         """Best passages first; of the first five, ``min_other`` are kept for the language the
         question is not in (BM25 cannot match across languages, so those rank lower)."""
         p = self.params
@@ -282,6 +295,7 @@ class Retriever:
         has_other = any(lang != q_lang for lang in self._unit_langs)
         need = min(p.min_other, window - 1) if has_other else 0
         tried: set[int] = set()
+        seen: dict[int, set[str]] = {}
         while len(chosen) < k:
             others = sum(1 for c, _ in chosen if self._unit_lang[c.unit] != q_lang)
             must_other = len(chosen) < window and need - others >= window - len(chosen)
@@ -292,7 +306,7 @@ class Retriever:
                 if must_other and s.fused < p.other_ratio * scores.ranked[0].fused:
                     break
                 tried.add(s.unit)
-                if self._try_add(s, chosen, per_doc):
+                if self._try_add(s, chosen, per_doc, seen):
                     added = True
                     break
             if not added:
@@ -306,7 +320,10 @@ class Retriever:
         s: Scored,
         chosen: list[tuple[Scored, tuple[int, int]]],
         per_doc: dict[int, int],
+        seen: dict[int, set[str]] | None = None,
     ) -> bool:
+        """Add ``s`` as a passage unless its release has enough, it overlaps a chosen passage
+        of the same release, or it repeats one (a reprint). ``seen`` caches shingles."""
         doc_i = int(self.data.unit_doc[s.unit])
         if per_doc.get(doc_i, 0) >= self.params.per_doc:
             return False
@@ -314,16 +331,24 @@ class Retriever:
         local = units.index(s.unit)
         spans = [(int(a), int(b)) for a, b in self.data.unit_span[units].tolist()]
         span = passage_span(spans, local, self.params.passage_chars)
-        text = self.docs[doc_i].text
+        seen = {} if seen is None else seen
+        mine: set[str] | None = None
         for other, other_span in chosen:
             other_doc = int(self.data.unit_doc[other.unit])
             if other_doc == doc_i and span[0] < other_span[1] and other_span[0] < span[1]:
                 return False
-            other_text = self.docs[other_doc].text[other_span[0] : other_span[1]]
-            if _near_duplicate(text[span[0] : span[1]], other_text):
+            if other.unit not in seen:
+                seen[other.unit] = _shingles(
+                    self.docs[other_doc].text[other_span[0] : other_span[1]]
+                )
+            if mine is None:
+                mine = _shingles(self.docs[doc_i].text[span[0] : span[1]])
+            if _near_duplicate(mine, seen[other.unit]):
                 return False
         chosen.append((s, span))
         per_doc[doc_i] = per_doc.get(doc_i, 0) + 1
+        if mine is not None:
+            seen[s.unit] = mine
         return True
 
     def _hit(self, s: Scored, span: tuple[int, int], scores: Scores) -> Hit:
@@ -397,8 +422,9 @@ def _shingles(text: str) -> set[str]:
     return {t[i : i + 3] for i in range(max(1, len(t) - 2))}
 
 
-def _near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
-    sa, sb = _shingles(a), _shingles(b)
+def _near_duplicate(sa: set[str], sb: set[str], threshold: float = 0.6) -> bool:
+    if sa == sb:
+        return bool(sa)
     if not sa or not sb:
         return False
     return len(sa & sb) / min(len(sa), len(sb)) >= threshold
