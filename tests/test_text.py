@@ -50,7 +50,11 @@ def test_spans_are_verbatim_offsets() -> None:
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("Who co-chaired the EDD?", "en"), ("日米拡大抑止協議の共同議長は誰か", "ja"), ("EDDの日程は？", "ja")],
+    [
+        ("Who co-chaired the EDD?", "en"),
+        ("日米拡大抑止協議の共同議長は誰か", "ja"),
+        ("EDDの日程は？", "ja"),
+    ],
 )
 def test_detect_lang(text: str, lang: str) -> None:
     assert detect_lang(text) == lang
@@ -68,7 +72,9 @@ def _doc(text: str) -> Document:
 
 
 def test_units_merge_short_lines_and_respect_max() -> None:
-    text = "日米拡大抑止協議\n令和5年12月7日\n防衛省\n" + "長い文です。" * 5 + "\n" + "あ" * 900 + "。"
+    text = (
+        "日米拡大抑止協議\n令和5年12月7日\n防衛省\n" + "長い文です。" * 5 + "\n" + "あ" * 900 + "。"
+    )
     doc = _doc(text)
     units = document_units(doc, max_chars=300)
     assert all(b - a <= 300 for a, b in units)
