@@ -130,7 +130,8 @@ def main() -> None:
     print(f"Build of {args.corpus} with {MODEL} (target: build <= 1.15x bare encode)\n")
     print(table(["what", "passages", "seconds", "x bare encode", "peak RSS MB"], rows))
     print(
-        f"\nLoaded index: load {loaded['seconds'] * 1000:.0f} ms, peak RSS {loaded['rss_mb']:.0f} MB"
+        f"\nLoaded index: load {loaded['seconds'] * 1000:.0f} ms, "
+        f"peak RSS {loaded['rss_mb']:.0f} MB"
         f" (of which the model and libraries {loaded['model_mb']:.0f} MB)"
     )
 

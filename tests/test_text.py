@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from index.chunking import document_units, passage_span
@@ -42,7 +44,8 @@ def test_list_markers_stay_with_their_sentence() -> None:
 
 
 def test_spans_are_verbatim_offsets() -> None:
-    text = open("corpus/002-edd-2024-12-state-en.txt", encoding="utf-8").read()
+    path = Path(__file__).resolve().parent.parent / "corpus" / "002-edd-2024-12-state-en.txt"
+    text = path.read_text(encoding="utf-8")
     for a, b in sentence_spans(text):
         assert text[a:b] == text[a:b].strip()
         assert b > a
