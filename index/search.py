@@ -55,8 +55,11 @@ class SearchParams:
     bm25_same_lang: bool = True  # ... when they score at least this share of the best passage
     passage_chars: int = 800
     lang_norm: bool = True  # rank dense scores within each language, so both compete
-    # BM25 cannot match across languages: other-language units get their dense share again
-    impute_cross: float = 0.0
+    # BM25 cannot match across languages. When the best same-language passage holds less than
+    # coverage_pivot of the question's BM25 weight, other-language passages get their dense
+    # share again, up to impute_cross times, as the missing BM25 evidence.
+    impute_cross: float = 3.0
+    coverage_pivot: float = 0.6
     # When the question names its time, the date preference handles it: BM25 and the dense
     # query match the rest (else every release's dateline outranks the answering sentence).
     bm25_drop_dates: bool = True
@@ -163,7 +166,8 @@ class Retriever:
         if qvec is None:
             qvec = self.encode(question)
         allowed = self._allowed_docs(since, until, lang)
-        depth = n if allowed is not None else min(n, p.candidates)
+        # deeper than the candidates: each language ranks its own dense scores
+        depth = n if allowed is not None else min(n, 4 * p.candidates)
         dense = np.full(n, -1.0, dtype=np.float32)
         if p.mode != "bm25":
             sims, ids = self.data.vectors.search(qvec[None, :], depth)
@@ -187,8 +191,12 @@ class Retriever:
                 dense_rrf += _rrf(np.where(valid, dense, -np.inf), p.candidates, p.rrf_k)
             fused += dense_rrf * p.dense_weight
             if p.mode == "hybrid" and p.impute_cross:
+                # the less the question's own language covers its words, the likelier the
+                # answer stands only in the other language
+                coverage = float(bm25.max()) / max(self.data.bm25.max_score(terms), 1e-9)
+                weight = p.impute_cross * max(0.0, 1.0 - coverage / p.coverage_pivot)
                 other = self._unit_lang != detect_lang(question)
-                fused += np.where(other, dense_rrf * p.bm25_weight * p.impute_cross, 0.0)
+                fused += np.where(other, dense_rrf * p.bm25_weight * weight, 0.0)
         if p.mode != "dense":
             fused += (
                 _rrf(np.where(mask & (bm25 > 0), bm25, -np.inf), p.candidates, p.rrf_k)
