@@ -48,7 +48,7 @@ class SearchParams:
     bm25_weight: float = 1.0
     candidates: int = 200
     date_bonus: float = 0.02  # added to the fused score of releases from the question's period
-    per_doc: int = 3
+    per_doc: int = 2
     min_other: int = 2  # passages in the other language among the first five
     other_ratio: float = 0.5
     # BM25 matches in other-language releases are only stray acronyms ("EDD", "ACM")
