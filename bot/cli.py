@@ -101,8 +101,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = build_index(
         settings.corpus_dir, settings.index_dir, load_embedder(settings), progress=ProgressLine()
     )
-    for skipped in report.skipped:
-        print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    # each skipped file was already named by the loader's warning on stderr
     print(
         f"indexed {report.documents} releases ({report.chunks} passages, "
         f"{report.embedded} embedded, {report.reused} from cache, "
