@@ -1,0 +1,95 @@
+"""The bot's framing text in Japanese and English (headings, errors, progress)."""
+
+from __future__ import annotations
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "heading": "**Question:** {question}\n{count} passage(s) from the releases:",
+        "no_answer": (
+            "**Question:** {question}\nNo relevant passage found in the releases for this question."
+        ),
+        "suggestions": "Closest releases:",
+        "queued": "Queued: {ahead} question(s) ahead of yours…",
+        "empty": "Please write a question.",
+        "too_long": "The question is {length} characters long; the limit is {limit}.",
+        "control": "The question contains control characters; please retype it.",
+        "bad_date": "`{value}` is not a date: use YYYY-MM-DD (e.g. 2024-07-28).",
+        "bad_lang": "`{value}` is not a language: use ja or en.",
+        "bad_k": "k must be between {low} and {high}.",
+        "cooldown": "Please wait {seconds:.0f} s before asking again.",
+        "not_admin": "Only server admins can do that.",
+        "guild_only": "This command only works in a server.",
+        "build_running": "A rebuild is already running; try again when it has finished.",
+        "index_unavailable": "The index cannot be used right now: {reason}",
+        "shutting_down": "The bot is restarting; please ask again in a minute.",
+        "generic": "Something went wrong; it has been logged. Please try again later.",
+        "rebuild_start": "Rebuilding the index from the corpus…",
+        "rebuild_progress": "Rebuilding the index: {stage} {done}/{total}",
+        "rebuild_done": (
+            "Index rebuilt in {seconds:.1f} s: {documents} releases, {chunks} passages "
+            "({embedded} embedded, {reused} reused){skipped}. `/ask` now uses it."
+        ),
+        "rebuild_skipped": "; skipped: {files}",
+        "rebuild_failed": "Rebuild failed: {reason}\nThe previous index is still in use.",
+        "about": (
+            "**secbrief**: {documents} releases, {chunks} passages\n"
+            "Newest release: {newest}\nIndex built: {built}\nModel: `{model}`"
+        ),
+        "unknown": "unknown",
+        "stage_load": "reading releases",
+        "stage_embed": "embedding passages",
+        "stage_extract": "extracting meetings",
+        "stage_write": "writing the index",
+        "stage_done": "switching",
+    },
+    "ja": {
+        "heading": "**質問:** {question}\n資料から{count}件の該当箇所:",
+        "no_answer": (
+            "**質問:** {question}\nこの質問に該当する箇所は資料の中に見つかりませんでした。"
+        ),
+        "suggestions": "近い資料:",
+        "queued": "順番待ち中です（前に{ahead}件）…",
+        "empty": "質問を入力してください。",
+        "too_long": "質問が長すぎます（{length}文字、上限{limit}文字）。",
+        "control": "質問に制御文字が含まれています。入力し直してください。",
+        "bad_date": (
+            "`{value}` は日付ではありません。YYYY-MM-DD の形式で指定してください"
+            "（例: 2024-07-28）。"
+        ),
+        "bad_lang": "`{value}` は言語ではありません。ja か en を指定してください。",
+        "bad_k": "k は {low} から {high} の間で指定してください。",
+        "cooldown": "{seconds:.0f}秒待ってから質問してください。",
+        "not_admin": "このコマンドはサーバー管理者のみ使えます。",
+        "guild_only": "このコマンドはサーバー内でのみ使えます。",
+        "build_running": "すでに再構築中です。終わってからもう一度お試しください。",
+        "index_unavailable": "現在インデックスを使えません: {reason}",
+        "shutting_down": "ボットを再起動中です。少し待ってからもう一度質問してください。",
+        "generic": "エラーが発生しました（記録済み）。しばらくしてからもう一度お試しください。",
+        "rebuild_start": "資料からインデックスを再構築しています…",
+        "rebuild_progress": "インデックス再構築中: {stage} {done}/{total}",
+        "rebuild_done": (
+            "インデックスを再構築しました（{seconds:.1f}秒）: 資料{documents}件、"
+            "{chunks}箇所（新規{embedded}、再利用{reused}）{skipped}。"
+            "`/ask` は新しいインデックスを使います。"
+        ),
+        "rebuild_skipped": "。読み込めなかったファイル: {files}",
+        "rebuild_failed": (
+            "再構築に失敗しました: {reason}\n以前のインデックスをそのまま使っています。"
+        ),
+        "about": (
+            "**secbrief**: 資料{documents}件、{chunks}箇所\n"
+            "最新の資料: {newest}\nインデックス作成: {built}\nモデル: `{model}`"
+        ),
+        "unknown": "不明",
+        "stage_load": "資料の読み込み",
+        "stage_embed": "埋め込み計算",
+        "stage_extract": "会合の抽出",
+        "stage_write": "インデックスの書き込み",
+        "stage_done": "切り替え",
+    },
+}
+
+
+def t(lang: str, key: str, **params: object) -> str:
+    """The framing text ``key`` in ``lang`` (English when the language has no table)."""
+    return TEXT.get(lang, TEXT["en"])[key].format(**params)
