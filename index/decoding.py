@@ -30,8 +30,6 @@ _ISO2022_ESC = re.compile(rb"\x1b(?:\$[@B(]|\([BJI])")
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30ff]")
 _KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _HALF_KANA = re.compile(r"[\uff61-\uff9f]")
-_JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 MAX_JUNK_SHARE = 0.01  # more control characters than this: a binary file, not a text
@@ -159,14 +157,3 @@ def html_charset(data: bytes) -> str | None:
         return codecs.lookup(name).name
     except LookupError:
         return None
-
-
-def detect_lang(text: str) -> str:
-    """``"ja"`` when kana and kanji make a meaningful share of the text, else ``"en"``.
-
-    Japanese spends about one character a word, English about five letters, so a Japanese
-    release full of English names and titles still counts as Japanese.
-    """
-    ja = len(_JA_CHAR.findall(text))
-    latin = len(_LATIN.findall(text))
-    return "ja" if ja > 0 and ja * 4 >= latin else "en"

@@ -28,11 +28,12 @@ from typing import Any
 import yaml
 
 from index.dates import parse_date
-from index.decoding import NotText, decode_bytes, detect_lang
+from index.decoding import NotText, decode_bytes
 from index.errors import CorpusError
 from index.htmlpdf import Extracted, read_html, read_pdf
 from index.rawpage import count_boilerplate, read_page, trim_edges
 from index.schema import Document
+from index.text import detect_lang
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from index.decoding import detect_lang
 from index.errors import CorpusError
 from index.loaders import Skipped, load_corpus, load_file
+from index.text import detect_lang
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
