@@ -114,7 +114,7 @@ class Retriever:
         self.params = params or SearchParams()
         self.docs = data.docs
         self.doc_by_id = {d.id: i for i, d in enumerate(data.docs)}
-        self._doc_months = [_doc_dates(d) for d in data.docs]
+        self._release_dates = [_doc_dates(d) for d in data.docs]
         self._unit_lang = (
             np.array([d.lang for d in data.docs])[data.unit_doc] if len(data.docs) else np.array([])
         )
@@ -173,22 +173,35 @@ class Retriever:
             sims, ids = self.data.vectors.search(qvec[None, :], depth)
             keep = ids[0] >= 0
             dense[ids[0][keep]] = sims[0][keep]
-        period = query_period(question)
         terms = self.tokenizer(_without_dates(question) if p.bm25_drop_dates else question)
         bm25 = self.data.bm25.scores(terms) if p.mode != "dense" else np.zeros(n, np.float32)
         if p.bm25_same_lang and p.mode == "hybrid":
             bm25 = np.where(self._unit_lang == detect_lang(question), bm25, 0.0).astype(np.float32)
         mask = np.ones(n, dtype=bool) if allowed is None else allowed[self.data.unit_doc]
+        fused = self._fuse(question, dense, bm25, terms, mask)
+        fused += self._preferences(question, fused)
+        positive = np.flatnonzero(fused > 0)
+        if len(positive) > p.candidates:
+            positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
+        order = positive[np.argsort(-fused[positive], kind="stable")]
+        scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
+        return Scores(scored, dense, bm25, qvec, terms)
+
+    def _fuse(
+        self, question: str, dense: np.ndarray, bm25: np.ndarray, terms: list[str], mask: np.ndarray
+    ) -> np.ndarray:
+        """Reciprocal-rank fusion of the dense ranks (per language) and the BM25 ranks."""
+        p = self.params
+        n = len(dense)
         fused = np.zeros(n, dtype=np.float64)
         if p.mode != "bm25":
             valid = mask & (dense > -1.0)
             dense_rrf = np.zeros(n, dtype=np.float64)
-            if p.lang_norm:
-                for unit_lang in self._unit_langs:
-                    chosen = valid & (self._unit_lang == unit_lang)
-                    dense_rrf += _rrf(np.where(chosen, dense, -np.inf), p.candidates, p.rrf_k)
-            else:
-                dense_rrf += _rrf(np.where(valid, dense, -np.inf), p.candidates, p.rrf_k)
+            groups = (
+                [self._unit_lang == lang for lang in self._unit_langs] if p.lang_norm else [valid]
+            )
+            for group in groups:
+                dense_rrf += _rrf(np.where(valid & group, dense, -np.inf), p.candidates, p.rrf_k)
             fused += dense_rrf * p.dense_weight
             if p.mode == "hybrid" and p.impute_cross:
                 # the less the question's own language covers its words, the likelier the
@@ -198,37 +211,25 @@ class Retriever:
                 other = self._unit_lang != detect_lang(question)
                 fused += np.where(other, dense_rrf * p.bm25_weight * weight, 0.0)
         if p.mode != "dense":
-            fused += (
-                _rrf(np.where(mask & (bm25 > 0), bm25, -np.inf), p.candidates, p.rrf_k)
-                * p.bm25_weight
-            )
+            bm25_rrf = _rrf(np.where(mask & (bm25 > 0), bm25, -np.inf), p.candidates, p.rrf_k)
+            fused += bm25_rrf * p.bm25_weight
+        return fused
+
+    def _preferences(self, question: str, fused: np.ndarray) -> np.ndarray:
+        """Bonuses for releases from the time, and of the meeting, the question names."""
+        p = self.params
+        preferred = np.zeros(len(self.docs), dtype=np.float64)
+        period = query_period(question)
         if period is not None and p.date_bonus:
-            in_period = np.array(
-                [
-                    any(period.start <= m <= period.end for m in months)
-                    for months in self._doc_months
-                ]
-            )
-            fused += np.where(in_period[self.data.unit_doc] & (fused > 0), p.date_bonus, 0.0)
+            for i, dates in enumerate(self._release_dates):
+                if any(period.start <= d <= period.end for d in dates):
+                    preferred[i] += p.date_bonus
         if p.meeting_bonus and self.data.meetings:
             named = meeting_for_question(question, self.data.meetings)
-            if named is not None:
-                docs = [
-                    self.doc_by_id[s["path"]]
-                    for s in named["sources"]
-                    if s["path"] in self.doc_by_id
-                ]
-                in_meeting = np.zeros(len(self.docs), dtype=bool)
-                in_meeting[docs] = True
-                fused += np.where(
-                    in_meeting[self.data.unit_doc] & (fused > 0), p.meeting_bonus, 0.0
-                )
-        positive = np.flatnonzero(fused > 0)
-        if len(positive) > p.candidates:
-            positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
-        order = positive[np.argsort(-fused[positive], kind="stable")]
-        scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
-        return Scores(scored, dense, bm25, qvec, terms)
+            for source in named["sources"] if named else []:
+                if source["path"] in self.doc_by_id:
+                    preferred[self.doc_by_id[source["path"]]] += p.meeting_bonus
+        return np.where(fused > 0, preferred[self.data.unit_doc], 0.0)
 
     def _allowed_docs(
         self, since: dt.date | None, until: dt.date | None, lang: str | None
@@ -290,7 +291,7 @@ class Retriever:
             return False
         period = query_period(question)
         if period is not None:
-            return any(period.start <= d <= period.end for dates in self._doc_months for d in dates)
+            return any(period.start <= d <= period.end for dates in self._release_dates for d in dates)
         return True
 
     def select(self, scores: Scores, k: int, q_lang: str) -> list[Hit]:
