@@ -291,7 +291,8 @@ class Retriever:
             return False
         period = query_period(question)
         if period is not None:
-            return any(period.start <= d <= period.end for dates in self._release_dates for d in dates)
+            dates = (d for release in self._release_dates for d in release)
+            return any(period.start <= d <= period.end for d in dates)
         return True
 
     def select(self, scores: Scores, k: int, q_lang: str) -> list[Hit]:
