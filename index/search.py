@@ -375,6 +375,8 @@ class Retriever:
             if d <= -1.0:
                 d = float(self.data.vectors.reconstruct(u) @ scores.qvec)
             value = d + 0.05 * float(bm25[u]) / top_bm25
+            if not _is_sentence(doc.text[us:ue]):
+                value -= 0.1  # a heading or a link line says little: quote a sentence
             if value > best_score:
                 best, best_score = u, value
         unit_start, unit_end = (int(x) for x in self.data.unit_span[best])
@@ -397,6 +399,14 @@ class Retriever:
             return sum(float(idf[vocab[t]]) for t in found if t in vocab), span[1] - span[0]
 
         return max(spans, key=weight)
+
+
+def _is_sentence(text: str) -> bool:
+    """Whether the text holds a whole sentence (headings and link lines do not)."""
+    return any(
+        text[a:b].rstrip("」』）)\"”’'").endswith(("。", ".", "!", "?", "！", "？"))
+        for a, b in sentence_spans(text)
+    )
 
 
 def _rrf(values: np.ndarray, depth: int, k: float) -> np.ndarray:

@@ -199,3 +199,12 @@ def test_cli_eval_table(corpus_index: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "all                       1  1.000  1.000   1.000" in result.stdout
     assert "unanswerable declined: 1/1" in result.stdout
+
+
+def test_latest_meeting_and_quotes_are_sentences(retriever: Retriever) -> None:
+    # "直近" names the newest 2+2 (July 2024); its release opens with a heading line, which is
+    # context for the passage but not the quote
+    hits = retriever.ask("直近の日米2+2では何が議論されたか", k=3).hits
+    assert hits[0].doc.path == "023-2plus2-2024-07-mod-en.txt"
+    for hit in hits:
+        assert hit.quote.rstrip().endswith(("。", ".")), hit.quote
