@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import errors, render
+from bot.cogs import LANG_CHOICES
 from index.search import validate_question
 
 if TYPE_CHECKING:
@@ -80,12 +81,7 @@ class AskCog(commands.Cog):
         lang="Only passages in this language",
         public="Show the answer to the whole channel (default: only to you)",
     )
-    @app_commands.choices(
-        lang=[
-            app_commands.Choice(name="日本語 (ja)", value="ja"),
-            app_commands.Choice(name="English (en)", value="en"),
-        ]
-    )
+    @app_commands.choices(lang=LANG_CHOICES)
     async def ask(
         self,
         interaction: discord.Interaction,

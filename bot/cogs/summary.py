@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
+from bot.cogs import LANG_CHOICES
 from index.meetings import Meeting, country_label, load_meetings
 from index.summary import (
     PERIOD_NAMES,
@@ -113,12 +114,7 @@ class SummaryCog(commands.Cog):
         lang="Language of the summary (default: your Discord language)",
         public="Show the summary to the whole channel (default: only to you)",
     )
-    @app_commands.choices(
-        lang=[
-            app_commands.Choice(name="日本語 (ja)", value="ja"),
-            app_commands.Choice(name="English (en)", value="en"),
-        ]
-    )
+    @app_commands.choices(lang=LANG_CHOICES)
     async def summary(
         self,
         interaction: discord.Interaction,
