@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import e5convert
+from index import e5convert, e5format
 from index.errors import ModelError
 
 # Japanese and English in the style of the corpus, with full-width letters and digits, ～ (which
@@ -58,8 +58,8 @@ TEXTS = [
 def test_charsmap_reproduces_the_engine_table_for_every_code_point():
     from tokenizers import normalizers
 
-    table = e5convert.read_e5s1(e5convert.source_path()).norm_table
-    normalizer = normalizers.Precompiled(e5convert.precompiled_charsmap(table))
+    table = e5format.read_e5s1(e5convert.source_path()).norm_table
+    normalizer = normalizers.Precompiled(e5format.precompiled_charsmap(table))
     wrong = []
     for cp in range(1, 0x110000):
         if 0xD800 <= cp < 0xE000:
@@ -76,7 +76,7 @@ def test_charsmap_reproduces_the_engine_table_for_every_code_point():
 def test_charsmap_small_table():
     from tokenizers import normalizers
 
-    charsmap = e5convert.precompiled_charsmap({ord("Ａ"): "A", ord("\x01"): "", ord("㌔"): "キロ"})
+    charsmap = e5format.precompiled_charsmap({ord("Ａ"): "A", ord("\x01"): "", ord("㌔"): "キロ"})
     normalizer = normalizers.Precompiled(charsmap)
     assert normalizer.normalize_str("Ａ\x01Ｂ㌔") == "AＢキロ"
 
@@ -85,7 +85,7 @@ def test_q4_block_dequantises_low_then_high_nibbles():
     scale = np.float16(0.5).tobytes()
     qs = bytes((hi << 4) | lo for lo, hi in zip(range(16), range(15, -1, -1), strict=True))
     data = memoryview(scale + qs)
-    weights = e5convert.dequantize_q4(data, 1, 32)[0]
+    weights = e5format.dequantize_q4(data, 1, 32)[0]
     assert weights[:16].tolist() == [(q - 8) * 0.5 for q in range(16)]
     assert weights[16:].tolist() == [(q - 8) * 0.5 for q in range(15, -1, -1)]
 
@@ -108,8 +108,8 @@ def engine(tmp_path_factory):
 def test_token_counts_match_the_engine(engine):
     from tokenizers import Tokenizer
 
-    src = e5convert.read_e5s1(e5convert.source_path())
-    tokenizer: Tokenizer = e5convert.build_tokenizer(src)
+    src = e5format.read_e5s1(e5convert.source_path())
+    tokenizer: Tokenizer = e5format.build_tokenizer(src)
     for text in TEXTS:
         for is_query, prefix in ((True, "query: "), (False, "passage: ")):
             ours = len(tokenizer.encode(prefix + text).ids)
@@ -133,7 +133,7 @@ def test_converted_model_matches_the_engine(real_embedder, engine):
     assert both.min() >= 0.9995
 
 
-def _fake_write_folder(src: e5convert.E5Source, out: Path, source_sha256: str) -> None:
+def _fake_write_folder(src: e5format.E5Source, out: Path, source_sha256: str) -> None:
     (out / "config.json").write_text("{}")
 
 
@@ -156,7 +156,7 @@ def test_conversion_is_atomic_and_reused(tmp_path, monkeypatch):
 
 
 def test_failed_conversion_leaves_no_folder(tmp_path, monkeypatch):
-    def half_then_crash(src: e5convert.E5Source, out: Path, source_sha256: str) -> None:
+    def half_then_crash(src: e5format.E5Source, out: Path, source_sha256: str) -> None:
         (out / "model.safetensors").write_bytes(b"half")
         raise OSError("disk full")
 
@@ -187,4 +187,4 @@ def test_rejects_a_file_that_is_not_e5s1(tmp_path):
     bad = tmp_path / "bad.bin"
     bad.write_bytes(b"GGUF" + struct.pack("<I", 1))
     with pytest.raises(ModelError, match="not an E5S1"):
-        e5convert.read_e5s1(bad)
+        e5format.read_e5s1(bad)
