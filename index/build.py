@@ -181,12 +181,12 @@ def build_index(
 
 def _noise_floor(vectors: Any, embedder: Embedder) -> float:
     """How close questions this corpus cannot answer come to it: the mean best similarity of
-    the off-topic probes plus four standard deviations (new off-topic questions spread wider
+    the off-topic probes plus 3.5 standard deviations (new off-topic questions spread wider
     than the probes' own maximum)."""
     probes = embedder.encode_queries(list(PROBES)).astype(np.float32)
     sims, _ = vectors.search(probes, 1)
     best = sims[:, 0]
-    return float(best.mean() + 4.0 * best.std())
+    return float(best.mean() + 3.5 * best.std())
 
 
 def _extract_meetings(

@@ -1,7 +1,7 @@
 """Questions no security-briefing corpus answers, used to calibrate declining per index.
 
 At build time each probe is run against the new index; the mean of their best similarities
-plus four standard deviations is the index's noise floor. A question whose best passage does
+plus 3.5 standard deviations is the index's noise floor. A question whose best passage does
 not rise above it is declined. Calibrating on the index itself keeps the threshold right for
 any model and corpus (scores of one model sit close together, and differ from another's).
 """
