@@ -80,6 +80,7 @@ class Scores:
     bm25: np.ndarray  # BM25 of every unit
     qvec: np.ndarray  # the query embedding
     terms: list[str]  # BM25 query terms
+    lang: str  # the question's language
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ class Retriever:
             positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
         order = positive[np.argsort(-fused[positive], kind="stable")]
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
-        return Scores(scored, dense, bm25, qvec, terms)
+        return Scores(scored, dense, bm25, qvec, terms, detect_lang(question))
 
     def _fuse(
         self, question: str, dense: np.ndarray, bm25: np.ndarray, terms: list[str], mask: np.ndarray
@@ -380,17 +381,21 @@ class Retriever:
             if value > best_score:
                 best, best_score = u, value
         unit_start, unit_end = (int(x) for x in self.data.unit_span[best])
-        qs, qe = self._best_sentence(doc.text, unit_start, unit_end, scores)
+        qs, qe = self._best_sentence(doc, unit_start, unit_end, scores)
         chunk = Chunk(s.unit, doc.id, span[0], span[1], doc.text[span[0] : span[1]], doc.lang)
         return Hit(chunk, doc, s.fused, doc.text[qs:qe], qs, qe)
 
-    def _best_sentence(self, text: str, start: int, end: int, scores: Scores) -> tuple[int, int]:
-        """Within a unit of several sentences, the one sharing the rarest question terms
-        (the longest when none does, as across languages)."""
+    def _best_sentence(
+        self, doc: Document, start: int, end: int, scores: Scores
+    ) -> tuple[int, int]:
+        """Within a unit of several sentences, the one sharing the rarest question terms; the
+        longest when none does, and always across languages (where the only shared terms are
+        stray acronyms such as "EDD")."""
+        text = doc.text
         spans = sentence_spans(text, start, end)
         if len(spans) <= 1:
             return start, end
-        wanted = set(scores.terms)
+        wanted = set(scores.terms) if doc.lang == scores.lang else set()
         vocab = self.data.bm25.vocab
         idf = self._idf
 

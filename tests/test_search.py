@@ -65,6 +65,9 @@ def test_english_question_finds_the_japanese_answer(retriever: Retriever) -> Non
     )
     seed = [h for h in answer.hits if h.doc.path == SEED_JA]
     assert seed and any("健軍駐屯地" in h.chunk.text for h in seed)
+    # the marked sentence is the answer, not the short one merged before it that merely
+    # shares the acronym "EDD" with the question
+    assert any("健軍駐屯地" in h.quote for h in seed)
 
 
 def test_japanese_question_finds_the_english_answer(retriever: Retriever) -> None:
