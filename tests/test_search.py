@@ -65,9 +65,13 @@ def test_english_question_finds_the_japanese_answer(retriever: Retriever) -> Non
     )
     seed = [h for h in answer.hits if h.doc.path == SEED_JA]
     assert seed and any("健軍駐屯地" in h.chunk.text for h in seed)
+    assert any("健軍駐屯地" in h.quote for h in seed)
     # the marked sentence is the answer, not the short one merged before it that merely
     # shares the acronym "EDD" with the question
-    assert any("健軍駐屯地" in h.quote for h in seed)
+    hits = retriever.ask(
+        "Which camp did the delegations visit during the December 2024 EDD?", k=3, lang="ja"
+    ).hits
+    assert hits[0].doc.path == SEED_JA and "健軍駐屯地" in hits[0].quote
 
 
 def test_japanese_question_finds_the_english_answer(retriever: Retriever) -> None:
