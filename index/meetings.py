@@ -317,7 +317,10 @@ def meetings_named(question: str, meetings: Sequence[Meeting]) -> list[Meeting]:
 
 
 def meeting_for_question(
-    question: str, meetings: list[dict[str, Any]], today: dt.date | None = None
+    question: str,
+    meetings: list[dict[str, Any]],
+    today: dt.date | None = None,
+    parsed: Sequence[Meeting] | None = None,
 ) -> dict[str, Any] | None:
     """The meeting a question names, as its ``meetings.json`` record, or None.
 
@@ -326,9 +329,11 @@ def meeting_for_question(
     naming a format without a time ("what is the EDD?") names no single meeting: None.
     """
     today = today or dt.date.today()
-    parsed = [(Meeting.from_json(m), m) for m in meetings]
-    named = {id(m) for m in meetings_named(question, [m for m, _ in parsed])}
-    candidates = [(m, raw) for m, raw in parsed if id(m) in named and m.date_start <= today]
+    if parsed is None:  # callers asking many questions parse once and pass ``parsed``
+        parsed = [Meeting.from_json(m) for m in meetings]
+    pairs = list(zip(parsed, meetings, strict=True))
+    named = {id(m) for m in meetings_named(question, parsed)}
+    candidates = [(m, raw) for m, raw in pairs if id(m) in named and m.date_start <= today]
     if not candidates:
         return None
     period = query_period(question, today)

@@ -16,7 +16,7 @@ from index.chunking import passage_span
 from index.dates import find_dates, query_period
 from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
-from index.meetings import meeting_for_question
+from index.meetings import Meeting, meeting_for_question
 from index.schema import Answer, Chunk, Document, Hit
 from index.text import detect_lang, normalize, sentence_spans
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
@@ -115,6 +115,7 @@ class Retriever:
         self.params = params or SearchParams()
         self.docs = data.docs
         self.doc_by_id = {d.id: i for i, d in enumerate(data.docs)}
+        self._meetings = [Meeting.from_json(m) for m in data.meetings]
         self._release_dates = [_doc_dates(d) for d in data.docs]
         self._unit_lang = (
             np.array([d.lang for d in data.docs])[data.unit_doc] if len(data.docs) else np.array([])
@@ -226,7 +227,7 @@ class Retriever:
                 if any(period.start <= d <= period.end for d in dates):
                     preferred[i] += p.date_bonus
         if p.meeting_bonus and self.data.meetings:
-            named = meeting_for_question(question, self.data.meetings)
+            named = meeting_for_question(question, self.data.meetings, parsed=self._meetings)
             for source in named["sources"] if named else []:
                 if source["path"] in self.doc_by_id:
                     preferred[self.doc_by_id[source["path"]]] += p.meeting_bonus
