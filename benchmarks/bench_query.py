@@ -4,8 +4,9 @@ synthetic 10k and 100k passage indexes, against a bare query encode.
     python benchmarks/bench_query.py [--sizes 10000 100000]
 
 The synthetic indexes repeat the shipped releases (as new documents) with their real BM25
-terms, and jitter their real embeddings, so FAISS and BM25 do the work they would at that
-size. Target: compute p50 <= 1.5x the bare query encode + 5 ms at 10k.
+terms and meetings, and jitter their real embeddings, so FAISS, BM25 and the meeting lookup
+do the work they would at that size. Target: compute p50 <= 1.5x the bare query encode
++ 5 ms at 10k.
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ def synthetic(data: store.IndexData, size: int, seed: int = 0) -> store.IndexDat
         for d, (s, e) in zip(data.unit_doc.tolist(), data.unit_span.tolist(), strict=True)
     ]
     docs, unit_doc, spans, all_vecs, terms = [], [], [], [], []
+    meetings = []
     for c in range(copies):
+        for m in data.meetings:
+            sources = [{**src, "path": f"{c}/{src['path']}"} for src in m["sources"]]
+            meetings.append({**m, "sources": sources})
         for d in data.docs:
             docs.append(dataclasses.replace(d, id=f"{c}/{d.id}", path=f"{c}/{d.path}"))
         unit_doc.append(data.unit_doc + c * len(data.docs))
@@ -61,7 +66,7 @@ def synthetic(data: store.IndexData, size: int, seed: int = 0) -> store.IndexDat
         np.concatenate(spans)[:size].astype(np.int32),
         flat,
         BM25.fit(terms[:size]),
-        [],
+        meetings,
     )
 
 

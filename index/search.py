@@ -13,7 +13,7 @@ import numpy as np
 
 from index import store
 from index.chunking import passage_span
-from index.dates import find_dates, query_period
+from index.dates import Period, find_dates, query_period
 from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
 from index.meetings import Meeting, meeting_for_question
@@ -116,7 +116,12 @@ class Retriever:
         self.docs = data.docs
         self.doc_by_id = {d.id: i for i, d in enumerate(data.docs)}
         self._meetings = [Meeting.from_json(m) for m in data.meetings]
-        self._release_dates = [_doc_dates(d) for d in data.docs]
+        # the dates each release is about, as day ordinals padded with 0 (docs x dates)
+        dates = [[d.toordinal() for d in _doc_dates(doc)] for doc in data.docs]
+        width = max((len(x) for x in dates), default=0) or 1
+        self._release_days = np.zeros((len(dates), width), dtype=np.int64)
+        for i, row in enumerate(dates):
+            self._release_days[i, : len(row)] = row
         self._unit_lang = (
             np.array([d.lang for d in data.docs])[data.unit_doc] if len(data.docs) else np.array([])
         )
@@ -223,9 +228,7 @@ class Retriever:
         preferred = np.zeros(len(self.docs), dtype=np.float64)
         period = query_period(question)
         if period is not None and p.date_bonus:
-            for i, dates in enumerate(self._release_dates):
-                if any(period.start <= d <= period.end for d in dates):
-                    preferred[i] += p.date_bonus
+            preferred += np.where(self._in_period(period), p.date_bonus, 0.0)
         if p.meeting_bonus and self.data.meetings:
             named = meeting_for_question(question, self.data.meetings, parsed=self._meetings)
             for source in named["sources"] if named else []:
@@ -293,9 +296,14 @@ class Retriever:
             return False
         period = query_period(question)
         if period is not None:
-            dates = (d for release in self._release_dates for d in release)
-            return any(period.start <= d <= period.end for d in dates)
+            return bool(self._in_period(period).any())
         return True
+
+    def _in_period(self, period: Period) -> np.ndarray:
+        """Which releases are about a date within ``period``."""
+        days = self._release_days
+        inside = (days >= period.start.toordinal()) & (days <= period.end.toordinal())
+        return np.asarray(inside.any(axis=1))
 
     def select(self, scores: Scores, k: int, q_lang: str) -> list[Hit]:
         """Best passages first; of the first five, ``min_other`` are kept for the language the
