@@ -582,19 +582,7 @@ class FakeDiscord:
             if not found:
                 return _error(404, 10008, "Unknown Message")
             target = found[0]
-        body = rec.json or {}
-        merged = {
-            "content": body.get("content", target.content),
-            "embeds": body.get("embeds", target.embeds),
-        }
-        if problems := message_limit_errors(merged):
-            return self._violation(rec, problems)
-        target.content = merged["content"] or ""
-        target.embeds = merged["embeds"] or []
-        target.allowed_mentions = body.get("allowed_mentions")
-        target.flags &= ~128
-        target.edits += 1
-        return _json(self._message_json(target))
+        return self._apply_edit(rec, target, clear_loading=True)
 
     async def _get_message(self, rec: Request, app_id: str, token: str, mid: str) -> web.Response:
         inter = self._interaction(token)
@@ -613,7 +601,13 @@ class FakeDiscord:
         found = [m for m in self.messages if str(m.id) == mid and str(m.channel_id) == channel_id]
         if not found:
             return _error(404, 10008, "Unknown Message")
-        target, body = found[0], rec.json or {}
+        return self._apply_edit(rec, found[0])
+
+    def _apply_edit(
+        self, rec: Request, target: Message, clear_loading: bool = False
+    ) -> web.Response:
+        """Edit ``target`` with the request's content/embeds, refusing what Discord would."""
+        body = rec.json or {}
         merged = {
             "content": body.get("content", target.content),
             "embeds": body.get("embeds", target.embeds),
@@ -623,6 +617,8 @@ class FakeDiscord:
         target.content = merged["content"] or ""
         target.embeds = merged["embeds"] or []
         target.allowed_mentions = body.get("allowed_mentions")
+        if clear_loading:
+            target.flags &= ~128  # a deferred response stops "thinking" once edited
         target.edits += 1
         return _json(self._message_json(target))
 
