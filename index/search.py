@@ -180,22 +180,23 @@ class Retriever:
             sims, ids = self.data.vectors.search(qvec[None, :], depth)
             keep = ids[0] >= 0
             dense[ids[0][keep]] = sims[0][keep]
+        q_lang = detect_lang(question)
         terms = self.tokenizer(_without_dates(question) if p.bm25_drop_dates else question)
         bm25 = self.data.bm25.scores(terms) if p.mode != "dense" else np.zeros(n, np.float32)
         if p.bm25_same_lang and p.mode == "hybrid":
-            bm25 = np.where(self._unit_lang == detect_lang(question), bm25, 0.0).astype(np.float32)
+            bm25 = np.where(self._unit_lang == q_lang, bm25, 0.0).astype(np.float32)
         mask = np.ones(n, dtype=bool) if allowed is None else allowed[self.data.unit_doc]
-        fused = self._fuse(question, dense, bm25, terms, mask)
+        fused = self._fuse(q_lang, dense, bm25, terms, mask)
         fused += self._preferences(question, fused)
         positive = np.flatnonzero(fused > 0)
         if len(positive) > p.candidates:
             positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
         order = positive[np.argsort(-fused[positive], kind="stable")]
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
-        return Scores(scored, dense, bm25, qvec, terms, detect_lang(question))
+        return Scores(scored, dense, bm25, qvec, terms, q_lang)
 
     def _fuse(
-        self, question: str, dense: np.ndarray, bm25: np.ndarray, terms: list[str], mask: np.ndarray
+        self, q_lang: str, dense: np.ndarray, bm25: np.ndarray, terms: list[str], mask: np.ndarray
     ) -> np.ndarray:
         """Reciprocal-rank fusion of the dense ranks (per language) and the BM25 ranks."""
         p = self.params
@@ -215,7 +216,7 @@ class Retriever:
                 # answer stands only in the other language
                 coverage = float(bm25.max()) / max(self.data.bm25.max_score(terms), 1e-9)
                 weight = p.impute_cross * max(0.0, 1.0 - coverage / p.coverage_pivot)
-                other = self._unit_lang != detect_lang(question)
+                other = self._unit_lang != q_lang
                 fused += np.where(other, dense_rrf * p.bm25_weight * weight, 0.0)
         if p.mode != "dense":
             bm25_rrf = _rrf(np.where(mask & (bm25 > 0), bm25, -np.inf), p.candidates, p.rrf_k)
