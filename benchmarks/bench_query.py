@@ -25,6 +25,7 @@ from index.build import build_index
 from index.embed import load_embedder
 from index.errors import IndexMissing
 from index.evaluate import read_qa
+from index.lexicon import open_lexicon
 from index.search import Retriever
 from index.text import detect_lang
 from index.tokenize import JapaneseEnglishTokenizer
@@ -105,11 +106,13 @@ def main() -> None:
         build_index(ROOT / "corpus", Path(args.index), embedder)
         data = store.load(Path(args.index), embedder.model_id, embedder.checksum)
     questions = [item.question for item in read_qa(DEV_QA)]
+    tokenizer = JapaneseEnglishTokenizer()
+    lexicon = open_lexicon(tokenizer)  # word translations, as Retriever.load opens them
     rows = []
     for label, index_data in [("shipped", data)] + [
         (f"synthetic {s:,}", synthetic(data, s)) for s in args.sizes
     ]:
-        retriever = Retriever(index_data, embedder)
+        retriever = Retriever(index_data, embedder, tokenizer, lexicon=lexicon)
         t = measure(retriever, questions)
         compute = [a + b + c for a, b, c in zip(t["encode"], t["search"], t["quote"], strict=True)]
         bare = p50(t["bare encode"])

@@ -102,6 +102,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         settings.corpus_dir, settings.index_dir, load_embedder(settings), progress=ProgressLine()
     )
     # each skipped file was already named by the loader's warning on stderr
+    from index.lexicon import is_ready, open_lexicon
+    from index.tokenize import JapaneseEnglishTokenizer
+
+    tokenizer = JapaneseEnglishTokenizer()
+    if not is_ready(tokenizer):
+        print(
+            "preparing the word translations for cross-language search "
+            "(first use only, about 30 s)...",
+            file=sys.stderr,
+            flush=True,
+        )
+        open_lexicon(tokenizer)
     print(
         f"indexed {report.documents} releases ({report.chunks} passages, "
         f"{report.embedded} embedded, {report.reused} from cache, "

@@ -20,6 +20,7 @@ class BM25:
     """
 
     def __init__(self, weights: sparse.csc_matrix, vocab: dict[str, int]) -> None:
+        weights.sort_indices()  # postings() searches each column's rows
         self.weights = weights
         self.vocab = vocab
 
@@ -57,6 +58,26 @@ class BM25:
             return np.zeros(self.weights.shape[0], dtype=np.float32)
         summed = self.weights[:, cols].sum(axis=1)
         return np.asarray(summed, dtype=np.float32).ravel()
+
+    def postings(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """The documents holding every one of ``terms`` and their summed weights of them;
+        None when ``terms`` is empty or one of them is in no document."""
+        cols = {self.vocab.get(t) for t in terms}
+        if not cols or None in cols:
+            return None
+        w = self.weights
+        rows = np.zeros(0, dtype=w.indices.dtype)
+        weights = np.zeros(0, dtype=np.float64)
+        for i, col in enumerate(sorted(c for c in cols if c is not None)):
+            r = w.indices[w.indptr[col] : w.indptr[col + 1]]
+            d = w.data[w.indptr[col] : w.indptr[col + 1]]
+            if i == 0:
+                rows, weights = r, d.astype(np.float64)
+                continue
+            at = np.minimum(np.searchsorted(r, rows), max(len(r) - 1, 0))
+            found = r[at] == rows if len(r) else np.zeros(len(rows), dtype=bool)
+            rows, weights = rows[found], weights[found] + d[at[found]]
+        return rows, weights
 
     def max_score(self, terms: Sequence[str]) -> float:
         """The score a document holding every query term at its best weight would get."""

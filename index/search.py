@@ -13,9 +13,11 @@ import numpy as np
 
 from index import store
 from index.chunking import passage_span
+from index.crosslingual import translated_evidence
 from index.dates import Period, find_dates, query_period
 from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
+from index.lexicon import Lexicon, TermSet, open_lexicon, question_sets
 from index.meetings import Meeting, meeting_for_question
 from index.schema import Answer, Chunk, Document, Hit
 from index.text import detect_lang, normalize, sentence_spans
@@ -65,6 +67,13 @@ class SearchParams:
     bm25_drop_dates: bool = True
     dense_drop_dates: bool = True
     meeting_bonus: float = 0.02  # added for releases of the meeting the question names
+    # Words of the question that its own language's best releases lack, translated by the
+    # dictionary (index.lexicon), rank other-language passages as a third list of this weight
+    # (index.crosslingual); a word is used when at most translate_readings of its translations
+    # occur in the other language's passages.
+    translate_weight: float = 0.5
+    translate_readings: int = 1
+    translate_context: int = 10  # best question-language passages whose releases are looked in
     # Decline when the best passage is no closer than off-topic probes get (index.probes),
     # or the question names a time no release is from.
     decline: bool = True
@@ -81,6 +90,8 @@ class Scores:
     qvec: np.ndarray  # the query embedding
     terms: list[str]  # BM25 query terms
     lang: str  # the question's language
+    translated: np.ndarray | None = None  # other-language evidence from translated words
+    translated_terms: frozenset[str] = frozenset()  # the translations that matched
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,8 @@ class Retriever:
         data: the loaded index (see ``index.store.load``).
         embedder: the model the index was built with.
         tokenizer: BM25 tokenizer; must match the one used at build time.
+        params: the ranking knobs.
+        lexicon: word translations between the languages (None: BM25 stays within one).
     """
 
     def __init__(
@@ -108,11 +121,13 @@ class Retriever:
         embedder: Embedder,
         tokenizer: Tokenizer | None = None,
         params: SearchParams | None = None,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.data = data
         self.embedder = embedder
         self.tokenizer = tokenizer or JapaneseEnglishTokenizer()
         self.params = params or SearchParams()
+        self.lexicon = lexicon
         self.docs = data.docs
         self.doc_by_id = {d.id: i for i, d in enumerate(data.docs)}
         self._meetings = [Meeting.from_json(m) for m in data.meetings]
@@ -141,7 +156,7 @@ class Retriever:
         tokenizer = JapaneseEnglishTokenizer()
         if data.info.tokenizer != tokenizer.name:
             tokenizer = JapaneseEnglishTokenizer(data.info.tokenizer.rsplit("-", 1)[-1])
-        return cls(data, embedder, tokenizer, params)
+        return cls(data, embedder, tokenizer, params, open_lexicon(tokenizer))
 
     @property
     def info(self) -> store.IndexInfo:
@@ -149,7 +164,8 @@ class Retriever:
 
     def with_params(self, **changes: object) -> Retriever:
         """The same index with other ranking knobs (for benchmarks)."""
-        return Retriever(self.data, self.embedder, self.tokenizer, replace(self.params, **changes))  # type: ignore[arg-type]
+        params = replace(self.params, **changes)  # type: ignore[arg-type]
+        return Retriever(self.data, self.embedder, self.tokenizer, params, self.lexicon)
 
     # -- scoring -----------------------------------------------------------------------
 
@@ -181,19 +197,46 @@ class Retriever:
             keep = ids[0] >= 0
             dense[ids[0][keep]] = sims[0][keep]
         q_lang = detect_lang(question)
-        terms = self.tokenizer(_without_dates(question) if p.bm25_drop_dates else question)
+        focus = _without_dates(question) if p.bm25_drop_dates else question
+        terms = self.tokenizer(focus)
         bm25 = self.data.bm25.scores(terms) if p.mode != "dense" else np.zeros(n, np.float32)
         if p.bm25_same_lang and p.mode == "hybrid":
             bm25 = np.where(self._unit_lang == q_lang, bm25, 0.0).astype(np.float32)
         mask = np.ones(n, dtype=bool) if allowed is None else allowed[self.data.unit_doc]
         fused = self._fuse(q_lang, dense, bm25, terms, mask)
+        translated, matched = None, frozenset[str]()
+        if p.mode == "hybrid" and p.translate_weight and self.lexicon is not None:
+            sets = question_sets(focus, q_lang, self.lexicon, self.tokenizer)
+            # with filters, what the question's language holds is judged on all its releases
+            everywhere = np.ones(n, dtype=bool)
+            ranked = (
+                fused if allowed is None else self._fuse(q_lang, dense, bm25, terms, everywhere)
+            )
+            translated, matched = self._translated(q_lang, ranked, mask, sets)
+            ranks = _rrf(np.where(translated > 0, translated, -np.inf), p.candidates, p.rrf_k)
+            fused += p.translate_weight * ranks
         fused += self._preferences(question, fused)
         positive = np.flatnonzero(fused > 0)
         if len(positive) > p.candidates:
             positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
         order = positive[np.argsort(-fused[positive], kind="stable")]
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
-        return Scores(scored, dense, bm25, qvec, terms, q_lang)
+        return Scores(scored, dense, bm25, qvec, terms, q_lang, translated, matched)
+
+    def _translated(
+        self, q_lang: str, fused: np.ndarray, mask: np.ndarray, sets: list[TermSet]
+    ) -> tuple[np.ndarray, frozenset[str]]:
+        """Other-language evidence for the words the question's best releases lack."""
+        same = self._unit_lang == q_lang
+        candidates = np.flatnonzero(same & (fused > 0))
+        best = candidates[np.argsort(-fused[candidates], kind="stable")]
+        context = np.zeros(len(fused), dtype=bool)
+        for doc_i in set(self.data.unit_doc[best[: self.params.translate_context]].tolist()):
+            context[self._units_of_doc[doc_i]] = True
+        found = translated_evidence(
+            self.data.bm25, sets, ~same & mask, context, self.params.translate_readings
+        )
+        return found.scores, found.terms
 
     def _fuse(
         self, q_lang: str, dense: np.ndarray, bm25: np.ndarray, terms: list[str], mask: np.ndarray
@@ -376,7 +419,13 @@ class Retriever:
         doc_i = int(self.data.unit_doc[s.unit])
         doc = self.docs[doc_i]
         best, best_score = s.unit, -np.inf
-        dense, bm25 = scores.dense, scores.bm25
+        dense = scores.dense
+        # the question's own words, or in the other language the translations that matched
+        bm25 = (
+            scores.bm25
+            if doc.lang == scores.lang or scores.translated is None
+            else scores.translated
+        )
         top_bm25 = float(bm25.max()) or 1.0
         for u in self._units_of_doc[doc_i]:
             us, ue = (int(x) for x in self.data.unit_span[u])
@@ -398,14 +447,13 @@ class Retriever:
     def _best_sentence(
         self, doc: Document, start: int, end: int, scores: Scores
     ) -> tuple[int, int]:
-        """Within a unit of several sentences, the one sharing the rarest question terms; the
-        longest when none does, and always across languages (where the only shared terms are
-        stray acronyms such as "EDD")."""
+        """Within a unit of several sentences, the one sharing the rarest question terms (in
+        the other language: their translations that matched); the longest when none does."""
         text = doc.text
         spans = sentence_spans(text, start, end)
         if len(spans) <= 1:
             return start, end
-        wanted = set(scores.terms) if doc.lang == scores.lang else set()
+        wanted = set(scores.terms) if doc.lang == scores.lang else set(scores.translated_terms)
         vocab = self.data.bm25.vocab
         idf = self._idf
 

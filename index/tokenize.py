@@ -14,7 +14,7 @@ _RUN = re.compile(
 )
 _EN_WORD = re.compile(r"\d\+\d|[a-z0-9]+(?:\.[a-z0-9]+)*")
 _JA_SKIP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
-_EN_STOP = frozenset(
+EN_STOPWORDS = frozenset(
     """
     a an and are as at be been by did do does for from had has have he her his how in is it its
     of on or she that the their them they this to was were what when where which who whom whose
@@ -31,7 +31,7 @@ class Tokenizer(Protocol):
     def __call__(self, text: str) -> list[str]: ...
 
 
-def _stem(word: str) -> str:
+def fold_plural(word: str) -> str:
     # Light plural folding only: "dialogues" -> "dialogue", "ministers" -> "minister".
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -62,6 +62,10 @@ class JapaneseEnglishTokenizer:
             self._local.tagger = tagger
         return tagger
 
+    def tag(self, text: str) -> list[Any]:
+        """fugashi's words for ``text`` (with their unidic features)."""
+        return list(self._tagger()(text))
+
     def __call__(self, text: str) -> list[str]:
         tokens: list[str] = []
         for run in _RUN.findall(normalize(text)):
@@ -69,7 +73,9 @@ class JapaneseEnglishTokenizer:
             if "\u3040" <= first <= "\u9fff" or first in "々〆ヶ":
                 tokens.extend(self._japanese(run))
             else:
-                tokens.extend(_stem(w) for w in _EN_WORD.findall(run) if w not in _EN_STOP)
+                tokens.extend(
+                    fold_plural(w) for w in _EN_WORD.findall(run) if w not in EN_STOPWORDS
+                )
         return tokens
 
     def _japanese(self, run: str) -> list[str]:

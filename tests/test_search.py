@@ -83,6 +83,25 @@ def test_japanese_question_finds_the_english_answer(retriever: Retriever) -> Non
     assert any("Alexandra Bell" in t or "アレクサンドラ・ベル" in t for t in texts)
 
 
+def test_a_word_only_the_other_language_holds(retriever: Retriever) -> None:
+    # "Futenma" is in no English release; the dictionary gives 普天間, and the Japanese
+    # sentence about it is found and marked
+    hits = retriever.ask(
+        "What did Kihara and Austin agree about Futenma at their July 2024 defense ministers' "
+        "meeting?",
+        k=5,
+    ).hits
+    futenma = [h for h in hits if h.doc.path == "027-dmm-2024-07-jdefense-ja-raw.txt"]
+    assert any("普天間" in h.quote for h in futenma)
+    # without the translations it is not among the first five
+    plain = retriever.with_params(translate_weight=0.0).ask(
+        "What did Kihara and Austin agree about Futenma at their July 2024 defense ministers' "
+        "meeting?",
+        k=5,
+    )
+    assert not any("普天間" in h.chunk.text for h in plain.hits)
+
+
 def test_the_question_s_month_is_preferred(retriever: Retriever) -> None:
     # four EDD rounds are in the corpus; the question's date picks the right one
     assert _top(retriever, "2023年12月の日米拡大抑止協議は何日から何日まで行われたか。", 1) == [
