@@ -69,6 +69,14 @@ def load_retriever(settings: Settings, embedder: Embedder | None = None) -> Retr
     return Retriever.load(settings.index_dir, embedder or load_embedder(settings))
 
 
+def prepare_lexicon() -> None:
+    """Distill the word translations now, so the first question does not wait for them."""
+    from index.lexicon import open_lexicon
+    from index.tokenize import JapaneseEnglishTokenizer
+
+    open_lexicon(JapaneseEnglishTokenizer())
+
+
 class ProgressLine:
     """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
 
@@ -102,18 +110,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         settings.corpus_dir, settings.index_dir, load_embedder(settings), progress=ProgressLine()
     )
     # each skipped file was already named by the loader's warning on stderr
-    from index.lexicon import is_ready, open_lexicon
-    from index.tokenize import JapaneseEnglishTokenizer
-
-    tokenizer = JapaneseEnglishTokenizer()
-    if not is_ready(tokenizer):
-        print(
-            "preparing the word translations for cross-language search "
-            "(first use only, about 30 s)...",
-            file=sys.stderr,
-            flush=True,
-        )
-        open_lexicon(tokenizer)
+    prepare_lexicon()
     print(
         f"indexed {report.documents} releases ({report.chunks} passages, "
         f"{report.embedded} embedded, {report.reused} from cache, "

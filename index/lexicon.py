@@ -137,11 +137,6 @@ def open_lexicon(tokenizer: Tokenizer, path: Path | None = None) -> Lexicon | No
         return None
 
 
-def is_ready(tokenizer: Tokenizer) -> bool:
-    """Whether the lexicon for ``tokenizer`` is already distilled (opening it is instant)."""
-    return _is_complete(default_cache_path(tokenizer.name))
-
-
 def _is_complete(path: Path) -> bool:
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
@@ -173,7 +168,8 @@ def distill(source: Path, path: Path, tokenizer: Tokenizer) -> None:
         if _is_complete(path):  # another process finished while we waited
             return
         started = time.perf_counter()
-        log.info("preparing word translations from %s (first use only)", source)
+        # a warning, so that a command line user knows why the first run waits
+        log.warning("preparing the word translations (first use only, about 30 s): %s", path)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
