@@ -27,11 +27,19 @@ log = logging.getLogger(__name__)
 _WORDS = {
     "en": {
         "none": "No passage in the corpus answers this question.",
+        "missing": "No passage in the corpus states the {figure} this question asks for.",
+        "amount": "amount",
+        "percentage": "percentage",
+        "headcount": "number of people",
         "closest": "Closest releases:",
         "no_url": "file",
     },
     "ja": {
         "none": "コーパスには、この質問に答える記述が見つかりませんでした。",
+        "missing": "コーパスには、この質問が求める{figure}を示す記述が見つかりませんでした。",
+        "amount": "金額",
+        "percentage": "割合",
+        "headcount": "人数",
         "closest": "近い発表:",
         "no_url": "ファイル",
     },
@@ -125,7 +133,10 @@ def format_answer(answer: Answer, color: bool = False) -> str:
     words = _WORDS.get(answer.lang, _WORDS["en"])
     lines = [f"Q: {answer.question}", ""]
     if not answer.answered:
-        lines.append(words["none"])
+        if answer.missing:
+            lines.append(words["missing"].format(figure=words[answer.missing]))
+        else:
+            lines.append(words["none"])
         if answer.suggestions:
             lines.append(words["closest"])
             for doc in answer.suggestions:

@@ -338,7 +338,11 @@ def suggestion_line(doc: Document) -> str:
 def answer_replies(answer: Answer, lang: str, budget: int = PASSAGE_CHARS) -> list[Reply]:
     """The messages answering ``answer``: a heading, then one embed per quoted passage."""
     if not answer.answered or not answer.hits:
-        lines = [t(lang, "no_answer", question=_echo(answer.question))]
+        if answer.missing:
+            figure = t(lang, answer.missing)
+            lines = [t(lang, "no_figure", question=_echo(answer.question), figure=figure)]
+        else:
+            lines = [t(lang, "no_answer", question=_echo(answer.question))]
         if answer.suggestions:
             lines.append(t(lang, "suggestions"))
             lines += [suggestion_line(doc) for doc in answer.suggestions]

@@ -8,6 +8,13 @@ TEXT: dict[str, dict[str, str]] = {
         "no_answer": (
             "**Question:** {question}\nNo relevant passage found in the releases for this question."
         ),
+        "no_figure": (
+            "**Question:** {question}\nThe releases found do not state the {figure} this "
+            "question asks for."
+        ),
+        "amount": "amount",
+        "percentage": "percentage",
+        "headcount": "number of people",
         "suggestions": "Closest releases:",
         "queued": "Queued: {ahead} question(s) ahead of yours…",
         "empty": "Please write a question.",
@@ -47,6 +54,13 @@ TEXT: dict[str, dict[str, str]] = {
         "no_answer": (
             "**質問:** {question}\nこの質問に該当する箇所は資料の中に見つかりませんでした。"
         ),
+        "no_figure": (
+            "**質問:** {question}\n見つかった資料には、この質問が求める{figure}の記載が"
+            "ありませんでした。"
+        ),
+        "amount": "金額",
+        "percentage": "割合",
+        "headcount": "人数",
         "suggestions": "近い資料:",
         "queued": "順番待ち中です（前に{ahead}件）…",
         "empty": "質問を入力してください。",

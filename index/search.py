@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from index import store
+from index.answertype import expected_type
 from index.chunking import passage_span
 from index.crosslingual import translated_evidence
 from index.dates import Period, find_dates, query_period
@@ -78,6 +79,9 @@ class SearchParams:
     # or the question names a time no release is from.
     decline: bool = True
     noise_margin: float = 0.0
+    # A question asking for an amount, a percentage or a head count is declined when none of
+    # this many best passages (from the time it names, if any) states one (index.answertype).
+    figure_depth: int = 10
 
 
 @dataclass(frozen=True)
@@ -317,6 +321,17 @@ class Retriever:
         answered = bool(hits) and (
             not self.params.decline or self.answerable(question, scores.dense)
         )
+        missing = None
+        wanted = expected_type(question) if answered and self.params.decline else None
+        if wanted is not None and self.params.figure_depth:
+            depth = self.params.figure_depth
+            shown = hits if len(hits) >= depth else self.select(scores, depth, q_lang)
+            period = query_period(question)
+            if period is not None:  # a figure from another time does not answer
+                inside = self._in_period(period)
+                shown = [hit for hit in shown if inside[self.doc_by_id[hit.doc.id]]]
+            if not any(wanted.stated_in(hit.chunk.text) for hit in shown):
+                answered, missing = False, wanted.name
         suggestions: list[Document] = []
         if not answered:
             seen: set[str] = set()
@@ -325,7 +340,7 @@ class Retriever:
                     seen.add(hit.doc.id)
                     suggestions.append(hit.doc)
             hits = []
-        return Answer(question, q_lang, answered, hits, suggestions[:3])
+        return Answer(question, q_lang, answered, hits, suggestions[:3], missing)
 
     def answerable(self, question: str, dense: np.ndarray) -> bool:
         """Whether the corpus likely answers: the best passage beats the index's noise floor

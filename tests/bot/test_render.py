@@ -116,6 +116,17 @@ def test_no_answer_suggests_the_closest_releases_in_the_askers_language() -> Non
 
 
 @pytest.mark.parametrize(
+    ("lang", "missing", "said"),
+    [("en", "amount", "do not state the amount"), ("ja", "headcount", "求める人数の記載")],
+)
+def test_no_figure_says_what_is_missing(lang: str, missing: str, said: str) -> None:
+    answer = Answer("q?", lang, False, [], [doc("a", path="a.txt")], missing)
+    (reply,) = render.answer_replies(answer, lang)
+    assert said in reply.content and "a.txt" not in reply.content  # the URL is shown
+    assert "<https://example.org/r>" in reply.content
+
+
+@pytest.mark.parametrize(
     ("text", "locale", "lang"),
     [
         ("日米韓の覚書は何に署名した？", "en-US", "ja"),
@@ -141,3 +152,12 @@ def test_describe_known_and_unknown_errors() -> None:
     wrapped.original = RuntimeError("boom")
     text, known = errors.describe(wrapped, "en")
     assert not known and "boom" not in text
+
+
+def test_cli_says_what_figure_is_missing() -> None:
+    from bot.cli import format_answer
+
+    answer = Answer("GDP比は何%か", "ja", False, [], [doc("a")], "percentage")
+    assert "求める割合を示す記述" in format_answer(answer)
+    answer = Answer("What was the budget?", "en", False, [], [], "amount")
+    assert "states the amount this question asks for" in format_answer(answer)

@@ -1,0 +1,72 @@
+"""The kind of answer a question asks for, when only a figure can answer it.
+
+A question about an amount of money, a percentage or a head count ("What was the budget for
+...?", 「代表団は何人だったか」) is answered only by a passage that states one. Retrieval
+still finds the release about the right meeting, and its passages read as relevant, so the
+similarity scores cannot tell that the release gives no figure; this can. When none of the best
+passages holds a figure of the asked kind, the corpus does not answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.text import normalize
+
+_NUMBER = r"(?:\d[\d,.]*|[一二三四五六七八九十百千万]+)"
+_NUMBER_WORD = (
+    r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"dozens?|hundreds?|thousands?|several|[一二三四五六七八九十百千]+)"
+)
+_PEOPLE = r"(?:people|persons?|officials|members|personnel|troops|delegates|soldiers|staff)"
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """A kind of figure: how a question asks for it, and how a passage states it."""
+
+    name: str  # "amount", "percentage" or "headcount"
+    asks: re.Pattern[str]
+    states: re.Pattern[str]
+
+    def stated_in(self, text: str) -> bool:
+        """Whether ``text`` states a figure of this kind."""
+        return self.states.search(normalize(text)) is not None
+
+
+MONEY = AnswerType(
+    "amount",
+    re.compile(
+        r"いくら|何円|何ドル|(?:予算|費用|金額|経費|額)は(?:どれ|どの|何)"
+        r"|how much\b|^what (?:was|is|were|are|will be|would be) (?:the |its |their )?"
+        r"(?:[\w-]+ ){0,3}(?:budget|cost|price|amount|funding)\b(?!-)"
+    ),
+    re.compile(
+        rf"{_NUMBER}\s*(?:億|兆|万)?\s*(?:円|ドル|ユーロ)|[$¥€£]\s*\d|\b(?:usd|jpy|eur)\s*\d"
+        r"|\d[\d,.]*\s*(?:million|billion|trillion)?\s*(?:dollars|yen|euros?|usd|jpy)\b"
+    ),
+)
+PERCENT = AnswerType(
+    "percentage",
+    re.compile(
+        r"何%|何パーセント|何割|割合は|\bwhat percent|\bhow many percent"
+        r"|\bpercentage\b|\bshare of (?:gdp|the budget)|\b(?:%|percent) of gdp"
+    ),
+    re.compile(r"\d[\d.]*\s*(?:%|パーセント|percent)|[一二三四五六七八九]割"),
+)
+HEADCOUNT = AnswerType(
+    "headcount",
+    re.compile(rf"何人|何名|how many (?:\w+ ){{0,2}}{_PEOPLE}"),
+    re.compile(rf"{_NUMBER_WORD}\s*(?:人|名)|{_NUMBER_WORD}\s+(?:\w+\s+){{0,2}}{_PEOPLE}\b"),
+)
+TYPES = (MONEY, PERCENT, HEADCOUNT)
+
+
+def expected_type(question: str) -> AnswerType | None:
+    """The kind of figure ``question`` asks for, if it asks for one of these."""
+    text = normalize(question)
+    for answer_type in TYPES:
+        if answer_type.asks.search(text):
+            return answer_type
+    return None

@@ -1,0 +1,107 @@
+"""Questions that only a figure answers: asked for, stated, and declined when no passage states
+one (index.answertype, in Retriever.ask)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.answertype import HEADCOUNT, MONEY, PERCENT, expected_type
+from index.build import build_index
+from index.search import Retriever
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What was the budget for the new joint force headquarters in Japan for 2025?", "amount"),
+        ("How much will Japan contribute to the relocation?", "amount"),
+        ("在日米軍の統合軍司令部への改編にかかる予算はいくらとされたか。", "amount"),
+        ("What defense spending target, as a share of GDP, did Hegseth raise?", "percentage"),
+        ("防衛費の対GDP比は何%とされたか", "percentage"),
+        ("How many officials were in the Japanese delegation?", "headcount"),
+        ("日本側代表団は何人だったか。", "headcount"),
+        # figures are not what these ask for
+        ("What did the ministers say about cost-sharing?", None),
+        ("What did the ministers say about the defense budget?", None),
+        ("How many U.S.-Japan-Australia defense ministers' meetings had been held?", None),
+        ("Who co-chaired the December 2024 EDD?", None),
+        ("2024年12月のEDDはどこで開催されたか。", None),
+    ],
+)
+def test_expected_type(question: str, kind: str | None) -> None:
+    found = expected_type(question)
+    assert (found.name if found else None) == kind
+
+
+@pytest.mark.parametrize(
+    ("answer_type", "text", "stated"),
+    [
+        (MONEY, "総額約1兆550億円を負担する。", True),
+        (MONEY, "a contribution of $1.5 billion", True),
+        (MONEY, "USD 5 million in grants", True),
+        (MONEY, "2,110 billion yen over five years", True),
+        (MONEY, "令和6年12月10日、防衛省において", False),
+        (PERCENT, "ＧＤＰ比２％に達する", True),
+        (PERCENT, "3.5 percent of GDP", True),
+        (PERCENT, "2024年の会談で", False),
+        (HEADCOUNT, "代表団15名が訪問した", True),
+        (HEADCOUNT, "a delegation of about 30 senior officials", True),
+        (HEADCOUNT, "the two delegations held discussions", False),
+    ],
+)
+def test_stated_in(answer_type, text: str, stated: bool) -> None:  # type: ignore[no-untyped-def]
+    assert answer_type.stated_in(text) is stated
+
+
+RELEASE = """title: Japan and the United States sign the host nation support agreement
+date: 2026-01-20
+publisher: Ministry of Foreign Affairs of Japan
+lang: en
+
+Japan and the United States signed the Special Measures Agreement on host nation support.
+Under the agreement, Japan will contribute 2,110 billion yen over five years.
+The Japanese delegation of 12 officials was led by the Director-General.
+The two sides confirmed that they will continue close consultations on the Alliance's posture.
+"""
+
+
+@pytest.mark.slow
+def test_figure_questions_on_a_corpus(tmp_path: Path, real_embedder) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "hns-2026-01-mofa-en.txt").write_text(RELEASE, encoding="utf-8")
+    for name in ("001-edd-2024-12-jdefense-raw.txt", "002-edd-2024-12-state-en.txt"):
+        (corpus / name).write_bytes((ROOT / "corpus" / name).read_bytes())
+    build_index(corpus, tmp_path / "index", real_embedder)
+    retriever = Retriever.load(tmp_path / "index", real_embedder)
+
+    stated = retriever.ask(
+        "How much will Japan contribute under the host nation support agreement?"
+    )
+    assert stated.answered and stated.missing is None
+    assert any("2,110 billion yen" in h.chunk.text for h in stated.hits)
+    # the figure stands in an English release: a Japanese question is answered too
+    assert retriever.ask("在日米軍駐留経費の負担額はいくらか。").answered
+    assert retriever.ask(
+        "How many officials were in the Japanese delegation for the agreement?"
+    ).answered
+
+    # the releases are found, but none gives the figure asked for (the 12 officials of 2026 do
+    # not answer for December 2024)
+    for question, kind in [
+        ("What share of GDP will Japan spend on host nation support?", "percentage"),
+        ("2024年12月の拡大抑止協議の日本側代表団は何人だったか。", "headcount"),
+    ]:
+        declined = retriever.ask(question)
+        assert not declined.answered and declined.missing == kind and not declined.hits
+        assert declined.suggestions  # the closest releases are still named
+    # the same questions are answered with the check turned off
+    assert (
+        retriever.with_params(figure_depth=0)
+        .ask("What share of GDP will Japan spend on host nation support?")
+        .answered
+    )
