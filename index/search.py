@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +20,10 @@ from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
 from index.lexicon import Lexicon, TermSet, open_lexicon, question_sets
 from index.meetings import Meeting, meeting_for_question
+from index.quoting import is_sentence, near_duplicate, shingles
+from index.ranking import Scored, Scores, SearchParams, rrf, without_dates
 from index.schema import Answer, Chunk, Document, Hit
-from index.text import detect_lang, normalize, sentence_spans
+from index.text import detect_lang, sentence_spans
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
 log = logging.getLogger(__name__)
@@ -39,73 +41,6 @@ def validate_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in question):
         raise QueryError("the question contains control characters", "control")
     return question
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    """Knobs of the ranking; the defaults are the ones measured best on the dev set."""
-
-    mode: str = "hybrid"  # hybrid | dense | bm25
-    rrf_k: float = 60.0
-    dense_weight: float = 1.0
-    bm25_weight: float = 1.0
-    candidates: int = 200
-    date_bonus: float = 0.02  # added to the fused score of releases from the question's period
-    per_doc: int = 2
-    min_other: int = 2  # passages in the other language among the first five
-    other_ratio: float = 0.5
-    # BM25 matches in other-language releases are only stray acronyms ("EDD", "ACM")
-    bm25_same_lang: bool = True  # ... when they score at least this share of the best passage
-    passage_chars: int = 800
-    lang_norm: bool = True  # rank dense scores within each language, so both compete
-    # BM25 cannot match across languages. When the best same-language passage holds less than
-    # coverage_pivot of the question's BM25 weight, other-language passages get their dense
-    # share again, up to impute_cross times, as the missing BM25 evidence.
-    impute_cross: float = 3.0
-    coverage_pivot: float = 0.6
-    # When the question names its time, the date preference handles it: BM25 and the dense
-    # query match the rest (else every release's dateline outranks the answering sentence).
-    bm25_drop_dates: bool = True
-    dense_drop_dates: bool = True
-    meeting_bonus: float = 0.02  # added for releases of the meeting the question names
-    # Words of the question that its own language's best releases lack, translated by the
-    # dictionary (index.lexicon), rank other-language passages as a third list of this weight
-    # (index.crosslingual); a word is used when at most translate_readings of its translations
-    # occur in the other language's passages.
-    translate_weight: float = 0.5
-    translate_readings: int = 1
-    translate_context: int = 10  # best question-language passages whose releases are looked in
-    # Decline when the best passage is no closer than off-topic probes get (index.probes),
-    # or the question names a time no release is from.
-    decline: bool = True
-    noise_margin: float = 0.0
-    # A question asking for an amount, a percentage or a head count is declined when none of
-    # this many best passages (from the time it names, if any) states one (index.answertype).
-    figure_depth: int = 10
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Everything one question's scoring produced (so concurrent questions share nothing)."""
-
-    ranked: list[Scored]  # candidates, best first
-    dense: np.ndarray  # cosine of every unit (-1 where not computed)
-    bm25: np.ndarray  # BM25 of every unit
-    qvec: np.ndarray  # the query embedding
-    terms: list[str]  # BM25 query terms
-    lang: str  # the question's language
-    translated: np.ndarray | None = None  # other-language evidence from translated words
-    translated_terms: frozenset[str] = frozenset()  # the translations that matched
-
-
-@dataclass(frozen=True)
-class Scored:
-    """A candidate unit with its scores (exposed for evaluation and calibration)."""
-
-    unit: int
-    fused: float
-    dense: float
-    bm25: float
 
 
 class Retriever:
@@ -175,7 +110,7 @@ class Retriever:
 
     def encode(self, question: str) -> np.ndarray:
         """The query embedding (of the question without its dates, which are matched apart)."""
-        focus = _without_dates(question) if self.params.dense_drop_dates else question
+        focus = without_dates(question) if self.params.dense_drop_dates else question
         return self.embedder.encode_queries([focus])[0].astype(np.float32)
 
     def score(
@@ -201,7 +136,7 @@ class Retriever:
             keep = ids[0] >= 0
             dense[ids[0][keep]] = sims[0][keep]
         q_lang = detect_lang(question)
-        focus = _without_dates(question) if p.bm25_drop_dates else question
+        focus = without_dates(question) if p.bm25_drop_dates else question
         terms = self.tokenizer(focus)
         bm25 = self.data.bm25.scores(terms) if p.mode != "dense" else np.zeros(n, np.float32)
         if p.bm25_same_lang and p.mode == "hybrid":
@@ -217,7 +152,7 @@ class Retriever:
                 fused if allowed is None else self._fuse(q_lang, dense, bm25, terms, everywhere)
             )
             translated, matched = self._translated(q_lang, ranked, mask, sets)
-            ranks = _rrf(np.where(translated > 0, translated, -np.inf), p.candidates, p.rrf_k)
+            ranks = rrf(np.where(translated > 0, translated, -np.inf), p.candidates, p.rrf_k)
             fused += p.translate_weight * ranks
         fused += self._preferences(question, fused)
         positive = np.flatnonzero(fused > 0)
@@ -256,7 +191,7 @@ class Retriever:
                 [self._unit_lang == lang for lang in self._unit_langs] if p.lang_norm else [valid]
             )
             for group in groups:
-                dense_rrf += _rrf(np.where(valid & group, dense, -np.inf), p.candidates, p.rrf_k)
+                dense_rrf += rrf(np.where(valid & group, dense, -np.inf), p.candidates, p.rrf_k)
             fused += dense_rrf * p.dense_weight
             if p.mode == "hybrid" and p.impute_cross:
                 # the less the question's own language covers its words, the likelier the
@@ -266,7 +201,7 @@ class Retriever:
                 other = self._unit_lang != q_lang
                 fused += np.where(other, dense_rrf * p.bm25_weight * weight, 0.0)
         if p.mode != "dense":
-            bm25_rrf = _rrf(np.where(mask & (bm25 > 0), bm25, -np.inf), p.candidates, p.rrf_k)
+            bm25_rrf = rrf(np.where(mask & (bm25 > 0), bm25, -np.inf), p.candidates, p.rrf_k)
             fused += bm25_rrf * p.bm25_weight
         return fused
 
@@ -417,12 +352,12 @@ class Retriever:
             if other_doc == doc_i and span[0] < other_span[1] and other_span[0] < span[1]:
                 return False
             if other.unit not in seen:
-                seen[other.unit] = _shingles(
+                seen[other.unit] = shingles(
                     self.docs[other_doc].text[other_span[0] : other_span[1]]
                 )
             if mine is None:
-                mine = _shingles(self.docs[doc_i].text[span[0] : span[1]])
-            if _near_duplicate(mine, seen[other.unit]):
+                mine = shingles(self.docs[doc_i].text[span[0] : span[1]])
+            if near_duplicate(mine, seen[other.unit]):
                 return False
         chosen.append((s, span))
         per_doc[doc_i] = per_doc.get(doc_i, 0) + 1
@@ -450,7 +385,7 @@ class Retriever:
             if d <= -1.0:
                 d = float(self.data.vectors.reconstruct(u) @ scores.qvec)
             value = d + 0.05 * float(bm25[u]) / top_bm25
-            if not _is_sentence(doc.text[us:ue]):
+            if not is_sentence(doc.text[us:ue]):
                 value -= 0.1  # a heading or a link line says little: quote a sentence
             if value > best_score:
                 best, best_score = u, value
@@ -477,55 +412,6 @@ class Retriever:
             return sum(float(idf[vocab[t]]) for t in found if t in vocab), span[1] - span[0]
 
         return max(spans, key=weight)
-
-
-def _is_sentence(text: str) -> bool:
-    """Whether the text holds a whole sentence (headings and link lines do not)."""
-    return any(
-        text[a:b].rstrip("」』）)\"”’'").endswith(("。", ".", "!", "?", "！", "？"))
-        for a, b in sentence_spans(text)
-    )
-
-
-def _rrf(values: np.ndarray, depth: int, k: float) -> np.ndarray:
-    """Reciprocal-rank contributions of the ``depth`` best finite values, zero elsewhere."""
-    out = np.zeros(len(values), dtype=np.float64)
-    finite = np.isfinite(values)
-    if not finite.any():
-        return out
-    count = min(depth, int(finite.sum()))
-    top = (
-        np.argpartition(-values, count - 1)[:count]
-        if count < len(values)
-        else np.arange(len(values))
-    )
-    top = top[np.argsort(-values[top], kind="stable")]
-    top = top[np.isfinite(values[top])]
-    out[top] = 1.0 / (k + 1.0 + np.arange(len(top)))
-    return out
-
-
-def _without_dates(question: str) -> str:
-    """The question with its date expressions cut out."""
-    out, last = [], 0
-    for mention in find_dates(question):
-        out.append(question[last : mention.start])
-        last = mention.end
-    out.append(question[last:])
-    return " ".join(out)
-
-
-def _shingles(text: str) -> set[str]:
-    t = "".join(normalize(text).split())
-    return {t[i : i + 3] for i in range(max(1, len(t) - 2))}
-
-
-def _near_duplicate(sa: set[str], sb: set[str], threshold: float = 0.6) -> bool:
-    if sa == sb:
-        return bool(sa)
-    if not sa or not sb:
-        return False
-    return len(sa & sb) / min(len(sa), len(sb)) >= threshold
 
 
 def _doc_dates(doc: Document) -> list[dt.date]:

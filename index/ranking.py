@@ -1,0 +1,104 @@
+"""The ranking's knobs, what scoring one question produces, and two helpers the scoring shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.dates import find_dates
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Knobs of the ranking; the defaults are the ones measured best on the dev set."""
+
+    mode: str = "hybrid"  # hybrid | dense | bm25
+    rrf_k: float = 60.0
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    candidates: int = 200
+    date_bonus: float = 0.02  # added to the fused score of releases from the question's period
+    per_doc: int = 2
+    min_other: int = 2  # passages in the other language among the first five
+    other_ratio: float = 0.5
+    # BM25 matches in other-language releases are only stray acronyms ("EDD", "ACM")
+    bm25_same_lang: bool = True  # ... when they score at least this share of the best passage
+    passage_chars: int = 800
+    lang_norm: bool = True  # rank dense scores within each language, so both compete
+    # BM25 cannot match across languages. When the best same-language passage holds less than
+    # coverage_pivot of the question's BM25 weight, other-language passages get their dense
+    # share again, up to impute_cross times, as the missing BM25 evidence.
+    impute_cross: float = 3.0
+    coverage_pivot: float = 0.6
+    # When the question names its time, the date preference handles it: BM25 and the dense
+    # query match the rest (else every release's dateline outranks the answering sentence).
+    bm25_drop_dates: bool = True
+    dense_drop_dates: bool = True
+    meeting_bonus: float = 0.02  # added for releases of the meeting the question names
+    # Words of the question that its own language's best releases lack, translated by the
+    # dictionary (index.lexicon), rank other-language passages as a third list of this weight
+    # (index.crosslingual); a word is used when at most translate_readings of its translations
+    # occur in the other language's passages.
+    translate_weight: float = 0.5
+    translate_readings: int = 1
+    translate_context: int = 10  # best question-language passages whose releases are looked in
+    # Decline when the best passage is no closer than off-topic probes get (index.probes),
+    # or the question names a time no release is from.
+    decline: bool = True
+    noise_margin: float = 0.0
+    # A question asking for an amount, a percentage or a head count is declined when none of
+    # this many best passages (from the time it names, if any) states one (index.answertype).
+    figure_depth: int = 10
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Everything one question's scoring produced (so concurrent questions share nothing)."""
+
+    ranked: list[Scored]  # candidates, best first
+    dense: np.ndarray  # cosine of every unit (-1 where not computed)
+    bm25: np.ndarray  # BM25 of every unit
+    qvec: np.ndarray  # the query embedding
+    terms: list[str]  # BM25 query terms
+    lang: str  # the question's language
+    translated: np.ndarray | None = None  # other-language evidence from translated words
+    translated_terms: frozenset[str] = frozenset()  # the translations that matched
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate unit with its scores (exposed for evaluation and calibration)."""
+
+    unit: int
+    fused: float
+    dense: float
+    bm25: float
+
+
+def rrf(values: np.ndarray, depth: int, k: float) -> np.ndarray:
+    """Reciprocal-rank contributions of the ``depth`` best finite values, zero elsewhere."""
+    out = np.zeros(len(values), dtype=np.float64)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return out
+    count = min(depth, int(finite.sum()))
+    top = (
+        np.argpartition(-values, count - 1)[:count]
+        if count < len(values)
+        else np.arange(len(values))
+    )
+    top = top[np.argsort(-values[top], kind="stable")]
+    top = top[np.isfinite(values[top])]
+    out[top] = 1.0 / (k + 1.0 + np.arange(len(top)))
+    return out
+
+
+def without_dates(question: str) -> str:
+    """The question with its date expressions cut out."""
+    out, last = [], 0
+    for mention in find_dates(question):
+        out.append(question[last : mention.start])
+        last = mention.end
+    out.append(question[last:])
+    return " ".join(out)
