@@ -78,11 +78,16 @@ def dictionary_path() -> Path | None:
 
 
 class Lexicon:
-    """Read access to a distilled cache database (thread-safe: one connection per thread)."""
+    """Read access to a distilled cache database (thread-safe: one connection per thread).
+
+    A lookup that fails (the cache deleted or damaged under a running bot) finds nothing and
+    is logged: questions are still answered, without translations.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._failed = False
         self._connect()  # fail now, not at the first question
 
     def _connect(self) -> sqlite3.Connection:
@@ -92,9 +97,18 @@ class Lexicon:
             self._local.conn = conn
         return conn
 
+    def _rows(self, sql: str, params: tuple[object, ...]) -> list[tuple[str, str]]:
+        try:
+            return self._connect().execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            if not self._failed:
+                self._failed = True
+                log.warning("word translations unavailable (%s): %s", self.path, exc)
+            return []
+
     def english(self, phrase: str, names: bool) -> list[tuple[str, tuple[str, ...]]]:
         """Japanese (form, terms) for an English phrase (lower case); names too if asked."""
-        rows = self._connect().execute(
+        rows = self._rows(
             "SELECT form, terms FROM en WHERE key = ? AND name <= ? ORDER BY length(form)",
             (phrase, int(names)),
         )
@@ -103,13 +117,9 @@ class Lexicon:
     def japanese(self, form: str, names: bool) -> list[tuple[str, tuple[str, ...]]]:
         """English (gloss, terms) for a Japanese form: its words, or its first readings as a
         name (JMnedict lists every reading of 中谷: Nakatani, Nakaya, ...)."""
-        rows = (
-            self._connect()
-            .execute(
-                "SELECT gloss, terms FROM ja WHERE key = ? AND name = ? ORDER BY rowid",
-                (form, int(names)),
-            )
-            .fetchall()
+        rows = self._rows(
+            "SELECT gloss, terms FROM ja WHERE key = ? AND name = ? ORDER BY rowid",
+            (form, int(names)),
         )
         if names:
             kept = set(list(dict.fromkeys(gloss for gloss, _ in rows))[:NAME_GLOSSES])

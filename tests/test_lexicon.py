@@ -4,6 +4,7 @@ small dictionary in jamdict's own SQLite layout."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -166,6 +167,26 @@ def test_a_failed_distillation_leaves_nothing(
     assert not list(tmp_path.glob(".lexicon.sqlite.tmp-*"))
     monkeypatch.setattr(lexicon, "dictionary_path", lambda: tmp_path / "jamdict.db")
     assert open_lexicon(tokenizer, target) is None  # logged, and search goes on without it
+
+
+def test_a_damaged_cache_is_rebuilt_and_a_vanished_one_finds_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tokenizer: JapaneseEnglishTokenizer
+) -> None:
+    source = make_jamdict(tmp_path / "jamdict.db")
+    monkeypatch.setattr(lexicon, "dictionary_path", lambda: source)
+    target = tmp_path / "cache" / "lexicon.sqlite"
+    target.parent.mkdir()
+    target.write_bytes(b"not a database" * 100)
+    lex = open_lexicon(tokenizer, target)
+    assert lex is not None and lex.english("submarine", names=False) == [("潜水艦", ("潜水", "艦"))]
+
+    # deleted under a running bot: a new thread's lookup finds nothing, and says so once
+    target.unlink()
+    found: list[object] = []
+    worker = threading.Thread(target=lambda: found.append(lex.english("submarine", False)))
+    worker.start()
+    worker.join()
+    assert found == [[]]
 
 
 def test_postings() -> None:
