@@ -168,9 +168,11 @@ class Retriever:
         """Other-language evidence for the words the question's best releases lack."""
         same = self._unit_lang == q_lang
         candidates = np.flatnonzero(same & (fused > 0))
-        best = candidates[np.argsort(-fused[candidates], kind="stable")]
+        top = self.params.translate_context
+        if len(candidates) > top:
+            candidates = candidates[np.argpartition(-fused[candidates], top - 1)[:top]]
         context = np.zeros(len(fused), dtype=bool)
-        for doc_i in set(self.data.unit_doc[best[: self.params.translate_context]].tolist()):
+        for doc_i in set(self.data.unit_doc[candidates].tolist()):
             context[self._units_of_doc[doc_i]] = True
         found = translated_evidence(
             self.data.bm25, sets, ~same & mask, context, self.params.translate_readings
@@ -256,17 +258,8 @@ class Retriever:
         answered = bool(hits) and (
             not self.params.decline or self.answerable(question, scores.dense)
         )
-        missing = None
-        wanted = expected_type(question) if answered and self.params.decline else None
-        if wanted is not None and self.params.figure_depth:
-            depth = self.params.figure_depth
-            shown = hits if len(hits) >= depth else self.select(scores, depth, q_lang)
-            period = query_period(question)
-            if period is not None:  # a figure from another time does not answer
-                inside = self._in_period(period)
-                shown = [hit for hit in shown if inside[self.doc_by_id[hit.doc.id]]]
-            if not any(wanted.stated_in(hit.chunk.text) for hit in shown):
-                answered, missing = False, wanted.name
+        missing = self._missing_figure(question, scores, hits) if answered else None
+        answered = answered and missing is None
         suggestions: list[Document] = []
         if not answered:
             seen: set[str] = set()
@@ -276,6 +269,20 @@ class Retriever:
                     suggestions.append(hit.doc)
             hits = []
         return Answer(question, q_lang, answered, hits, suggestions[:3], missing)
+
+    def _missing_figure(self, question: str, scores: Scores, hits: list[Hit]) -> str | None:
+        """The kind of figure the question asks for, if none of the best passages (from the
+        time it names) states one; None when it asks for none or one is stated."""
+        wanted = expected_type(question)
+        depth = self.params.figure_depth
+        if wanted is None or not depth or not self.params.decline:
+            return None
+        shown = hits if len(hits) >= depth else self.select(scores, depth, scores.lang)
+        period = query_period(question)
+        if period is not None:  # a figure from another time does not answer
+            inside = self._in_period(period)
+            shown = [hit for hit in shown if inside[self.doc_by_id[hit.doc.id]]]
+        return None if any(wanted.stated_in(hit.chunk.text) for hit in shown) else wanted.name
 
     def answerable(self, question: str, dense: np.ndarray) -> bool:
         """Whether the corpus likely answers: the best passage beats the index's noise floor
