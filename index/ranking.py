@@ -36,6 +36,9 @@ class SearchParams:
     bm25_drop_dates: bool = True
     dense_drop_dates: bool = True
     meeting_bonus: float = 0.02  # added for releases of the meeting the question names
+    # A unit without a whole sentence (a heading, a photo caption, a link line) rarely answers:
+    # its fused score is cut by this share, so the sentences around it come first.
+    fragment_penalty: float = 0.2
     # Words of the question that its own language's best releases lack, translated by the
     # dictionary (index.lexicon), rank other-language passages as a third list of this weight
     # (index.crosslingual); a word is used when at most translate_readings of its translations

@@ -82,6 +82,8 @@ class Retriever:
         self._unit_langs = sorted(set(self._unit_lang.tolist()))
         df = np.diff(data.bm25.weights.indptr) if data.bm25.weights.shape[1] else np.zeros(0)
         self._idf = np.log1p((len(data.unit_doc) - df + 0.5) / (df + 0.5))
+        # whether each unit holds a whole sentence: 1 yes, 0 no, -1 not looked at yet
+        self._sentence = np.full(len(data.unit_doc), -1, dtype=np.int8)
         self._units_of_doc: dict[int, list[int]] = {}
         for u, d in enumerate(data.unit_doc.tolist()):
             self._units_of_doc.setdefault(d, []).append(u)
@@ -156,11 +158,24 @@ class Retriever:
             fused += p.translate_weight * ranks
         fused += self._preferences(question, fused)
         positive = np.flatnonzero(fused > 0)
+        if p.fragment_penalty:
+            fused[positive[self._fragments(positive)]] *= 1.0 - p.fragment_penalty
         if len(positive) > p.candidates:
             positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
         order = positive[np.argsort(-fused[positive], kind="stable")]
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
         return Scores(scored, dense, bm25, qvec, terms, q_lang, translated, matched)
+
+    def _fragments(self, units: np.ndarray) -> np.ndarray:
+        """Which of ``units`` hold no whole sentence (headings, captions, link lines); each
+        unit is looked at once and remembered."""
+        flags = self._sentence[units]
+        for i in np.flatnonzero(flags < 0):
+            unit = int(units[i])
+            start, end = (int(x) for x in self.data.unit_span[unit])
+            text = self.docs[int(self.data.unit_doc[unit])].text[start:end]
+            flags[i] = self._sentence[unit] = is_sentence(text)
+        return np.asarray(flags == 0)
 
     def _translated(
         self, q_lang: str, fused: np.ndarray, mask: np.ndarray, sets: list[TermSet]

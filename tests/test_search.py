@@ -102,6 +102,19 @@ def test_a_word_only_the_other_language_holds(retriever: Retriever) -> None:
     assert not any("普天間" in h.chunk.text for h in plain.hits)
 
 
+def test_headings_and_captions_give_way_to_sentences(retriever: Retriever) -> None:
+    # the release's heading lines ranked above the sentences around the answer and took its
+    # passage slots; cut back, they let the passage with the answer come first
+    question = (
+        "How many U.S.-Japan-Australia defense ministers' meetings had been held as of May 2024?"
+    )
+    first = retriever.ask(question, k=5).hits[0]
+    assert first.doc.path == "036-tdmm-2024-05-joint-statement-en.txt"
+    assert "thirteenth meeting" in first.chunk.text
+    plain = retriever.with_params(fragment_penalty=0.0).ask(question, k=5)
+    assert not any("thirteenth meeting" in h.chunk.text for h in plain.hits)
+
+
 def test_the_question_s_month_is_preferred(retriever: Retriever) -> None:
     # four EDD rounds are in the corpus; the question's date picks the right one
     assert _top(retriever, "2023年12月の日米拡大抑止協議は何日から何日まで行われたか。", 1) == [
