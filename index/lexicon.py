@@ -15,7 +15,6 @@ question that the dictionary knows, with its translations. The search decides wh
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import re
@@ -24,11 +23,11 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.cachelock import sibling_lock
 from index.tokenize import EN_STOPWORDS, JapaneseEnglishTokenizer, Tokenizer, fold_plural
 
 log = logging.getLogger(__name__)
@@ -156,17 +155,6 @@ def _is_complete(path: Path) -> bool:
     return row is not None and row[0] == str(LEXICON_VERSION)
 
 
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    # one distillation at a time: the bot and the CLI may start together
-    with path.with_name(f".{path.name}.lock").open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def distill(source: Path, path: Path, tokenizer: Tokenizer) -> None:
     """Write the cache database at ``path`` from the jamdict SQLite file ``source``.
 
@@ -174,7 +162,7 @@ def distill(source: Path, path: Path, tokenizer: Tokenizer) -> None:
     written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(path):
+    with sibling_lock(path):
         if _is_complete(path):  # another process finished while we waited
             return
         started = time.perf_counter()
