@@ -33,6 +33,7 @@ _WORDS = {
         "headcount": "number of people",
         "closest": "Closest releases:",
         "no_url": "file",
+        "via": "matched in translation",
     },
     "ja": {
         "none": "コーパスには、この質問に答える記述が見つかりませんでした。",
@@ -42,6 +43,7 @@ _WORDS = {
         "headcount": "人数",
         "closest": "近い発表:",
         "no_url": "ファイル",
+        "via": "訳語で一致",
     },
 }
 
@@ -149,6 +151,9 @@ def format_answer(answer: Answer, color: bool = False) -> str:
         lines.append(f"[{i}] {doc.title}")
         lines.append(f"    {meta}")
         lines.append(f"    {doc.url or words['no_url'] + ': ' + doc.path}")
+        if hit.matched:
+            pairs = ", ".join(f"{source} → {target}" for source, target in hit.matched)
+            lines.append(f"    {words['via']}: {pairs}")
         a, b = hit.quote_start - hit.chunk.start, hit.quote_end - hit.chunk.start
         text = hit.chunk.text
         marked = f"{text[:a]}{on}{text[a:b]}{off}{text[b:]}"

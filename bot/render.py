@@ -318,7 +318,9 @@ def hit_embed(hit: Hit, budget: int = PASSAGE_CHARS) -> discord.Embed:
         url=url,
         description=trim(description, EMBED_DESCRIPTION_LIMIT),
     )
-    meta = meta_line(doc)
+    # a passage in the other language: the question's words it was found by
+    via = ", ".join(f"{source} → {target}" for source, target in hit.matched)
+    meta = " · ".join(x for x in (meta_line(doc), via) if x)
     if meta:
         embed.set_footer(text=trim(meta, EMBED_FOOTER_LIMIT))
     return embed

@@ -21,10 +21,12 @@ from index.lexicon import TermSet
 
 @dataclass(frozen=True)
 class Translated:
-    """Per-unit evidence from translations, and the target terms that matched somewhere."""
+    """Per-unit evidence from translations, the target terms that matched somewhere, and
+    which question words each matching translation stands for."""
 
     scores: np.ndarray
     terms: frozenset[str]
+    pairs: dict[tuple[str, ...], str]  # translation (BM25 terms) -> the question's words
 
 
 def translated_evidence(
@@ -52,6 +54,7 @@ def translated_evidence(
     n = len(eligible)
     scores = np.zeros(n, dtype=np.float64)
     matched: set[str] = set()
+    pairs: dict[tuple[str, ...], str] = {}
     for term_set in sets:
         own = bm25.postings(term_set.source)
         if own is not None and context[own[0]].any():
@@ -68,5 +71,6 @@ def translated_evidence(
         for target, rows, weights in readings:
             best[rows] = np.maximum(best[rows], weights)
             matched.update(target)
+            pairs.setdefault(target, term_set.text or " ".join(term_set.source))
         scores += best
-    return Translated(scores, frozenset(matched))
+    return Translated(scores, frozenset(matched), pairs)

@@ -53,10 +53,12 @@ class TermSet:
         source: the phrase's own BM25 terms (in the question's language).
         targets: each translation as BM25 terms of the other language; empty for a term that is
             the same in both (a number, an acronym).
+        text: the words as the question spells them ("Futenma").
     """
 
     source: tuple[str, ...]
     targets: tuple[tuple[str, ...], ...] = ()
+    text: str = ""  # the words as the question spells them
 
 
 def default_cache_path(tokenizer_name: str) -> Path:
@@ -326,14 +328,14 @@ def _english_sets(text: str, lexicon: Lexicon, tokenizer: Tokenizer) -> list[Ter
                 break
         if found is not None:
             n, rows_found = found
-            source = tuple(tokenizer(" ".join(words[i : i + n])))
+            text = " ".join(words[i : i + n])
             targets = tuple(dict.fromkeys(t for _, t in rows_found if t))
-            sets.append(TermSet(source, targets))
+            sets.append(TermSet(tuple(tokenizer(text)), targets, text))
             i += n
             continue
         word = words[i]
         if word.isdigit() or (word.isascii() and word.isupper() and len(word) > 1):
-            sets.append(TermSet(tuple(tokenizer(word))))  # "2027", "ACM"
+            sets.append(TermSet(tuple(tokenizer(word)), text=word))  # "2027", "ACM"
         i += 1
     return sets
 
@@ -347,7 +349,7 @@ def _japanese_sets(text: str, lexicon: Lexicon, tokenizer: Tokenizer) -> list[Te
     while i < len(words):
         if not words[i].content:
             if words[i].latin:
-                sets.append(TermSet(tuple(tokenizer(words[i].surface))))
+                sets.append(TermSet(tuple(tokenizer(words[i].surface)), text=words[i].surface))
             i += 1
             continue
         found: tuple[int, list[tuple[str, tuple[str, ...]]]] | None = None
@@ -368,9 +370,9 @@ def _japanese_sets(text: str, lexicon: Lexicon, tokenizer: Tokenizer) -> list[Te
                 break
         if found is not None:
             n, rows_found = found
-            source = tuple(tokenizer("".join(w.surface for w in words[i : i + n])))
+            text = "".join(w.surface for w in words[i : i + n])
             targets = tuple(dict.fromkeys(t for _, t in rows_found if t))
-            sets.append(TermSet(source, targets))
+            sets.append(TermSet(tuple(tokenizer(text)), targets, text))
             i += n
         else:
             i += 1

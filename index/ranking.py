@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -67,6 +67,8 @@ class Scores:
     lang: str  # the question's language
     translated: np.ndarray | None = None  # other-language evidence from translated words
     translated_terms: frozenset[str] = frozenset()  # the translations that matched
+    # each translation that matched (as BM25 terms) -> the question's words it stands for
+    translations: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,9 @@ class Hit:
     quote: str
     quote_start: int  # offsets into doc.text
     quote_end: int
+    # for a passage in the other language: the question's words it was found by, each with
+    # the translation the passage holds (("Futenma", "普天間"),)
+    matched: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -15,7 +15,7 @@ import numpy as np
 from index import store
 from index.answertype import expected_type
 from index.chunking import passage_span
-from index.crosslingual import translated_evidence
+from index.crosslingual import Translated, translated_evidence
 from index.dates import Period, find_dates, query_period
 from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
@@ -154,7 +154,7 @@ class Retriever:
             bm25 = np.where(self._unit_lang == q_lang, bm25, 0.0).astype(np.float32)
         mask = np.ones(n, dtype=bool) if allowed is None else allowed[self.data.unit_doc]
         fused = self._fuse(q_lang, dense, bm25, terms, mask)
-        translated, matched = None, frozenset[str]()
+        found = None
         if p.mode == "hybrid" and p.translate_weight and self.lexicon is not None:
             sets = question_sets(focus, q_lang, self.lexicon, self.tokenizer)
             # with filters, what the question's language holds is judged on all its releases
@@ -162,8 +162,8 @@ class Retriever:
             ranked = (
                 fused if allowed is None else self._fuse(q_lang, dense, bm25, terms, everywhere)
             )
-            translated, matched = self._translated(q_lang, ranked, mask, sets)
-            ranks = rrf(np.where(translated > 0, translated, -np.inf), p.candidates, p.rrf_k)
+            found = self._translated(q_lang, ranked, mask, sets)
+            ranks = rrf(np.where(found.scores > 0, found.scores, -np.inf), p.candidates, p.rrf_k)
             fused += p.translate_weight * ranks
         fused += self._preferences(question, fused)
         positive = np.flatnonzero(fused > 0)
@@ -173,11 +173,15 @@ class Retriever:
             positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
         order = positive[np.argsort(-fused[positive], kind="stable")]
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
-        return Scores(scored, dense, bm25, qvec, terms, q_lang, translated, matched)
+        if found is None:
+            return Scores(scored, dense, bm25, qvec, terms, q_lang)
+        return Scores(
+            scored, dense, bm25, qvec, terms, q_lang, found.scores, found.terms, found.pairs
+        )
 
     def _translated(
         self, q_lang: str, fused: np.ndarray, mask: np.ndarray, sets: list[TermSet]
-    ) -> tuple[np.ndarray, frozenset[str]]:
+    ) -> Translated:
         """Other-language evidence for the words the question's best releases lack."""
         same = self._unit_lang == q_lang
         candidates = np.flatnonzero(same & (fused > 0))
@@ -187,10 +191,9 @@ class Retriever:
         context = np.zeros(len(fused), dtype=bool)
         for doc_i in set(self.data.unit_doc[candidates].tolist()):
             context[self._units_of_doc[doc_i]] = True
-        found = translated_evidence(
+        return translated_evidence(
             self.data.bm25, sets, ~same & mask, context, self.params.translate_readings
         )
-        return found.scores, found.terms
 
     def _fuse(
         self, q_lang: str, dense: np.ndarray, bm25: np.ndarray, terms: list[str], mask: np.ndarray
@@ -412,7 +415,16 @@ class Retriever:
         unit_start, unit_end = (int(x) for x in self.data.unit_span[best])
         qs, qe = self._best_sentence(doc, unit_start, unit_end, scores)
         chunk = Chunk(s.unit, doc.id, span[0], span[1], doc.text[span[0] : span[1]], doc.lang)
-        return Hit(chunk, doc, s.fused, doc.text[qs:qe], qs, qe)
+        matched: tuple[tuple[str, str], ...] = ()
+        if doc.lang != scores.lang and scores.translations:
+            held = set(self.tokenizer(chunk.text))
+            glue = "" if doc.lang == "ja" else " "
+            matched = tuple(
+                (words, glue.join(target))
+                for target, words in scores.translations.items()
+                if held.issuperset(target) and glue.join(target) != words.lower()
+            )
+        return Hit(chunk, doc, s.fused, doc.text[qs:qe], qs, qe, matched)
 
     def _best_sentence(
         self, doc: Document, start: int, end: int, scores: Scores

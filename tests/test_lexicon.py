@@ -129,8 +129,9 @@ def test_english_question_sets(lex: Lexicon, tokenizer: JapaneseEnglishTokenizer
     assert by_source[("futenma",)].targets == (("普天間",),)
     assert set(by_source[("meeting",)].targets) == {("会議",), ("会合",)}
     # numbers and acronyms are the same words in both languages
-    assert by_source[("2027",)] == TermSet(("2027",))
-    assert by_source[("acm",)] == TermSet(("acm",))
+    assert by_source[("2027",)] == TermSet(("2027",), (), "2027")
+    assert by_source[("acm",)] == TermSet(("acm",), (), "ACM")
+    assert by_source[("air", "base")].text == "air base"  # as the question spells it
     # a lower-case word is not taken for a name
     assert not question_sets("what about futenma", "en", lex, tokenizer)
 
@@ -216,6 +217,7 @@ def test_translated_evidence_counts_only_missing_words() -> None:
     assert found.scores[1] > 0 and found.scores[2] > 0 and found.scores[4] > 0
     assert not found.scores[~ja].any()  # only the other language scores
     assert found.terms == {"普天間", "会議", "会合"}
+    assert found.pairs == {("普天間",): "futenma", ("会議",): "meeting", ("会合",): "meeting"}
 
     # the English release holds "meeting" (but not "futenma"): only 普天間 counts
     english_release = np.array([False, False, False, True, False])

@@ -93,6 +93,9 @@ def test_a_word_only_the_other_language_holds(retriever: Retriever) -> None:
     ).hits
     futenma = [h for h in hits if h.doc.path == "027-dmm-2024-07-jdefense-ja-raw.txt"]
     assert any("普天間" in h.quote for h in futenma)
+    # ... and the passage says which word found it
+    assert any(("Futenma", "普天間") in h.matched for h in futenma)
+    assert all(not h.matched for h in hits if h.doc.lang == "en")
     # without the translations it is not among the first five
     plain = retriever.with_params(translate_weight=0.0).ask(
         "What did Kihara and Austin agree about Futenma at their July 2024 defense ministers' "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import discord
@@ -161,3 +162,17 @@ def test_cli_says_what_figure_is_missing() -> None:
     assert "求める割合を示す記述" in format_answer(answer)
     answer = Answer("What was the budget?", "en", False, [], [], "amount")
     assert "states the amount this question asks for" in format_answer(answer)
+
+
+def test_a_passage_found_by_a_translation_says_by_which_word() -> None:
+    d = doc("普天間飛行場の返還に向けた取組を加速させる。")
+    found = hit(d, "普天間飛行場の返還に向けた取組を加速させる。")
+    found = dataclasses.replace(found, matched=(("Futenma", "普天間"),))
+    (reply,) = render.answer_replies(Answer("Futenma?", "en", True, [found]), "en")
+    assert reply.embeds[0].to_dict()["footer"]["text"] == "2024-07-28 · Ministry · Futenma → 普天間"
+
+    from bot.cli import format_answer
+
+    assert "matched in translation: Futenma → 普天間" in format_answer(
+        Answer("Futenma?", "en", True, [found])
+    )
