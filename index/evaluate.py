@@ -100,6 +100,16 @@ def read_qa(path: Path) -> list[QAItem]:
     return items
 
 
+def _occurrences(text: str, span: str) -> list[tuple[int, int]]:
+    """Every place ``span`` stands in ``text`` (a release may repeat its lead sentence)."""
+    found: list[tuple[int, int]] = []
+    at = text.find(span) if span else -1
+    while at >= 0:
+        found.append((at, at + len(span)))
+        at = text.find(span, at + 1)
+    return found
+
+
 def evaluate(
     items: list[QAItem],
     ask: Callable[[str], Answer],
@@ -108,9 +118,10 @@ def evaluate(
 ) -> EvalReport:
     """Score ``ask`` (top 10) on ``items``.
 
-    A hit is a passage from the gold document that overlaps the answer span. ``doc_texts``
-    maps corpus paths to document text; ``ranked`` (default ``ask``) gives the ranking
-    without declining, so recall is measured even where the answer was declined.
+    A hit is a passage from the gold document that overlaps the answer span, wherever it
+    stands (a release may repeat a sentence). ``doc_texts`` maps corpus paths to document
+    text; ``ranked`` (default ``ask``) gives the ranking without declining, so recall is
+    measured even where the answer was declined.
     """
     report = EvalReport()
     for item in items:
@@ -118,13 +129,11 @@ def evaluate(
         ranking = ranked(item.question) if ranked else answer
         rank = None
         if item.doc_file is not None:
-            text = doc_texts.get(item.doc_file, "")
-            span_at = text.find(item.answer_span or "\0")
-            span = (span_at, span_at + len(item.answer_span or "")) if span_at >= 0 else None
+            spans = _occurrences(doc_texts.get(item.doc_file, ""), item.answer_span or "")
             for i, hit in enumerate(ranking.hits[:10], start=1):
                 if hit.doc.path != item.doc_file:
                     continue
-                if span is None or (hit.chunk.start < span[1] and span[0] < hit.chunk.end):
+                if not spans or any(hit.chunk.start < b and a < hit.chunk.end for a, b in spans):
                     rank = i
                     break
         report.outcomes.append(Outcome(item, rank, answer.answered))

@@ -1,0 +1,36 @@
+"""The evaluation's hit rule: the gold release, with a passage over the answer span."""
+
+from __future__ import annotations
+
+from index.evaluate import QAItem, evaluate
+from index.schema import Answer, Chunk, Document, Hit
+
+LEAD = "主に拡大抑止協議を通じて蓄積された議論に基づき、ガイドラインを作成しました。"
+TEXT = f"報道発表\n\n{LEAD}概要は以下のとおりです。\n\n1. 日米同盟は厳しい環境に直面しています。\n2. {LEAD}\n"
+DOC = Document("g.txt", "g.txt", "ガイドライン", None, None, "ja", None, TEXT)
+
+
+def _answer(start: int, end: int) -> Answer:
+    chunk = Chunk(0, DOC.id, start, end, TEXT[start:end], "ja")
+    return Answer("q", "ja", True, [Hit(chunk, DOC, 1.0, chunk.text, start, end)])
+
+
+def _rank(start: int, end: int, span: str = LEAD) -> int | None:
+    item = QAItem("x1", "ja", "q", DOC.path, span, "fact")
+    report = evaluate([item], lambda q: _answer(start, end), {DOC.path: TEXT})
+    return report.outcomes[0].rank
+
+
+def test_a_passage_over_the_second_occurrence_of_the_span_is_a_hit() -> None:
+    second = TEXT.rindex(LEAD)
+    assert second != TEXT.index(LEAD)
+    assert _rank(second, second + len(LEAD)) == 1
+
+
+def test_a_passage_of_the_gold_release_away_from_the_span_is_no_hit() -> None:
+    other = TEXT.index("1. 日米同盟")
+    assert _rank(other, other + 10) is None
+
+
+def test_a_span_the_release_lacks_counts_any_passage_of_it() -> None:
+    assert _rank(0, 4, span="どこにもない文") == 1
