@@ -24,6 +24,7 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("hybrid (default)", {}),
     ("hybrid, no date preference", {"date_bonus": 0.0, "meeting_bonus": 0.0}),
     ("hybrid, no meeting preference", {"meeting_bonus": 0.0}),
+    ("hybrid, no publisher preference", {"publisher_bonus": 0.0}),
     ("hybrid, dates kept in query", {"bm25_drop_dates": False, "dense_drop_dates": False}),
     ("hybrid, no other-language slots", {"min_other": 0}),
     ("hybrid, no word translations", {"translate_weight": 0.0}),

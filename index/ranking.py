@@ -36,6 +36,9 @@ class SearchParams:
     bm25_drop_dates: bool = True
     dense_drop_dates: bool = True
     meeting_bonus: float = 0.02  # added for releases of the meeting the question names
+    # added for releases of the body the question asks to be quoted from ("according to MOFA",
+    # 「防衛省の発表」; index.publishers)
+    publisher_bonus: float = 0.02
     # A unit without a whole sentence (a heading, a photo caption, a link line) rarely answers:
     # its fused score is cut by this share, so the sentences around it come first.
     fragment_penalty: float = 0.2

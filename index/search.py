@@ -21,6 +21,7 @@ from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
 from index.lexicon import Lexicon, TermSet, open_lexicon, question_sets
 from index.meetings import Meeting, meeting_for_question
+from index.publishers import PUBLISHERS, named_sources
 from index.quoting import is_sentence, near_duplicate, shingles
 from index.ranking import Scored, Scores, SearchParams, rrf, without_dates
 from index.schema import Answer, Chunk, Document, Hit
@@ -92,6 +93,7 @@ class Retriever:
             ],
             dtype=bool,
         )
+        self._publisher_docs: dict[str, np.ndarray] = {}
         self._units_of_doc: dict[int, list[int]] = {}
         for u, d in enumerate(data.unit_doc.tolist()):
             self._units_of_doc.setdefault(d, []).append(u)
@@ -224,7 +226,8 @@ class Retriever:
         return fused
 
     def _preferences(self, question: str, fused: np.ndarray) -> np.ndarray:
-        """Bonuses for releases from the time, and of the meeting, the question names."""
+        """Bonuses for releases from the time, of the meeting and by the body the question
+        names."""
         p = self.params
         preferred = np.zeros(len(self.docs), dtype=np.float64)
         period = query_period(question)
@@ -235,7 +238,19 @@ class Retriever:
             for source in named["sources"] if named else []:
                 if source["path"] in self.doc_by_id:
                     preferred[self.doc_by_id[source["path"]]] += p.meeting_bonus
+        if p.publisher_bonus:
+            for source in named_sources(question):
+                preferred += np.where(self._published_by(source.key), p.publisher_bonus, 0.0)
         return np.where(fused > 0, preferred[self.data.unit_doc], 0.0)
+
+    def _published_by(self, key: str) -> np.ndarray:
+        """Which releases are the body ``key``'s (computed once per body)."""
+        if key not in self._publisher_docs:
+            source = next(pub for pub in PUBLISHERS if pub.key == key)
+            self._publisher_docs[key] = np.array(
+                [source.publishes(doc) for doc in self.docs], dtype=bool
+            )
+        return self._publisher_docs[key]
 
     def _allowed_docs(
         self, since: dt.date | None, until: dt.date | None, lang: str | None

@@ -6,7 +6,10 @@ from index.evaluate import QAItem, evaluate
 from index.schema import Answer, Chunk, Document, Hit
 
 LEAD = "主に拡大抑止協議を通じて蓄積された議論に基づき、ガイドラインを作成しました。"
-TEXT = f"報道発表\n\n{LEAD}概要は以下のとおりです。\n\n1. 日米同盟は厳しい環境に直面しています。\n2. {LEAD}\n"
+TEXT = (
+    f"報道発表\n\n{LEAD}概要は以下のとおりです。\n\n"
+    f"1. 日米同盟は厳しい環境に直面しています。\n2. {LEAD}\n"
+)
 DOC = Document("g.txt", "g.txt", "ガイドライン", None, None, "ja", None, TEXT)
 
 

@@ -118,6 +118,14 @@ def test_headings_and_captions_give_way_to_sentences(retriever: Retriever) -> No
     assert not any("thirteenth meeting" in h.chunk.text for h in plain.hits)
 
 
+def test_a_body_named_as_the_source_is_quoted_first(retriever: Retriever) -> None:
+    # the Japanese readout of the same meeting ranks first unless the asker names the source
+    question = "米国防総省の発表によると、2024年7月の日米防衛相会談で両者は何を歓迎したか。"
+    assert _top(retriever, question, 1) == ["026-dmm-2024-07-dod-readout-en-raw.txt"]
+    plain = retriever.with_params(publisher_bonus=0.0).ask(question, k=1)
+    assert plain.hits[0].doc.path != "026-dmm-2024-07-dod-readout-en-raw.txt"
+
+
 def test_the_question_s_month_is_preferred(retriever: Retriever) -> None:
     # four EDD rounds are in the corpus; the question's date picks the right one
     assert _top(retriever, "2023年12月の日米拡大抑止協議は何日から何日まで行われたか。", 1) == [
