@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.dates import find_dates
+from index.dates import Period, find_dates
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,9 @@ class SearchParams:
     # A unit without a whole sentence (a heading, a photo caption, a link line) rarely answers:
     # its fused score is cut by this share, so the sentences around it come first.
     fragment_penalty: float = 0.2
+    # A statement several releases repeat ("the EDD was established in 2010") is quoted from
+    # the newest of them when the question names no time.
+    newest_copy: bool = True
     # Words of the question that its own language's best releases lack, translated by the
     # dictionary (index.lexicon), rank other-language passages as a third list of this weight
     # (index.crosslingual); a word is used when at most translate_readings of its translations
@@ -72,6 +75,7 @@ class Scores:
     translated_terms: frozenset[str] = frozenset()  # the translations that matched
     # each translation that matched (as BM25 terms) -> the question's words it stands for
     translations: dict[tuple[str, ...], str] = field(default_factory=dict)
+    period: Period | None = None  # the time the question names
 
 
 @dataclass(frozen=True)

@@ -175,10 +175,20 @@ class Retriever:
             positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
         order = positive[np.argsort(-fused[positive], kind="stable")]
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
+        period = query_period(question)
         if found is None:
-            return Scores(scored, dense, bm25, qvec, terms, q_lang)
+            return Scores(scored, dense, bm25, qvec, terms, q_lang, period=period)
         return Scores(
-            scored, dense, bm25, qvec, terms, q_lang, found.scores, found.terms, found.pairs
+            scored,
+            dense,
+            bm25,
+            qvec,
+            terms,
+            q_lang,
+            found.scores,
+            found.terms,
+            found.pairs,
+            period,
         )
 
     def _translated(
@@ -348,6 +358,10 @@ class Retriever:
         need = min(p.min_other, window - 1) if has_other else 0
         tried: set[int] = set()
         seen: dict[int, set[str]] = {}
+        # a statement several releases repeat is quoted from the newest, unless the question
+        # names a time (then the date preference has picked the release)
+        newest = p.newest_copy and scores.period is None
+        units_seen: dict[int, set[str]] = {}
         while len(chosen) < k:
             others = sum(1 for c, _ in chosen if self._unit_lang[c.unit] != q_lang)
             must_other = len(chosen) < window and need - others >= window - len(chosen)
@@ -358,6 +372,9 @@ class Retriever:
                 if must_other and s.fused < p.other_ratio * scores.ranked[0].fused:
                     break
                 tried.add(s.unit)
+                if newest:
+                    s = self._newest_copy(s, scores.ranked, units_seen)
+                    tried.add(s.unit)
                 if self._try_add(s, chosen, per_doc, seen):
                     added = True
                     break
@@ -366,6 +383,34 @@ class Retriever:
                     break
                 need = others  # no other-language passage left: fill with the rest
         return [self._hit(s, span, scores) for s, span in chosen]
+
+    def _newest_copy(self, s: Scored, ranked: list[Scored], known: dict[int, set[str]]) -> Scored:
+        """``s``, or the same statement in a newer release among the candidates (its score
+        kept): "the EDD was established in 2010" is quoted from the latest EDD's release.
+        ``known`` caches the units' shingles for one question."""
+        doc = self.docs[int(self.data.unit_doc[s.unit])]
+        if doc.date is None:
+            return s
+
+        def of(unit: int) -> set[str]:
+            if unit not in known:
+                a, b = (int(x) for x in self.data.unit_span[unit])
+                known[unit] = shingles(self.docs[int(self.data.unit_doc[unit])].text[a:b])
+            return known[unit]
+
+        best, best_date = s, doc.date
+        for other in ranked:
+            other_doc = self.docs[int(self.data.unit_doc[other.unit])]
+            if (
+                other_doc.date is not None
+                and other_doc.date > best_date
+                and other_doc.lang == doc.lang
+                and near_duplicate(of(s.unit), of(other.unit), 0.8)
+            ):
+                best, best_date = other, other_doc.date
+        if best is s:
+            return s
+        return Scored(best.unit, s.fused, best.dense, best.bm25)
 
     def _try_add(
         self,

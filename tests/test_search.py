@@ -126,6 +126,22 @@ def test_a_body_named_as_the_source_is_quoted_first(retriever: Retriever) -> Non
     assert plain.hits[0].doc.path != "026-dmm-2024-07-dod-readout-en-raw.txt"
 
 
+def test_a_repeated_statement_is_quoted_once_from_the_newest_release(
+    retriever: Retriever,
+) -> None:
+    # the December 2023 and December 2024 EDD releases both say the EDD was set up in 2010
+    sentence = "恒常的な場として、2010年にEDDを設立しました"
+    hits = retriever.ask("EDDはいつ設立されたか。", k=5).hits
+    holding = [h.doc.path for h in hits if sentence in h.quote]
+    assert holding == ["001-edd-2024-12-jdefense-raw.txt"]
+    assert hits[0].doc.path == "001-edd-2024-12-jdefense-raw.txt"
+    plain = retriever.with_params(newest_copy=False).ask("EDDはいつ設立されたか。", k=5).hits
+    assert plain[0].doc.path == "003-edd-2023-12-mod-ja.txt"
+    # a question naming a time keeps that time's release
+    dated = retriever.ask("2023年12月のEDDの発表によると、EDDはいつ設立されたか。", k=3).hits
+    assert [h.doc.path for h in dated if sentence in h.quote] == ["003-edd-2023-12-mod-ja.txt"]
+
+
 def test_the_question_s_month_is_preferred(retriever: Retriever) -> None:
     # four EDD rounds are in the corpus; the question's date picks the right one
     assert _top(retriever, "2023年12月の日米拡大抑止協議は何日から何日まで行われたか。", 1) == [
