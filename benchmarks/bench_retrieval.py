@@ -30,6 +30,7 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("hybrid, no word translations", {"translate_weight": 0.0}),
     ("hybrid, no figure check", {"figure_depth": 0}),
     ("hybrid, headings and captions not cut back", {"fragment_penalty": 0.0}),
+    ("hybrid, repeated statements not quoted from the newest", {"newest_copy": False}),
     ("hybrid, dense ranked across languages", {"lang_norm": False}),
     ("hybrid, BM25 surface forms", {"_tokenizer": "surface"}),
 ]

@@ -94,6 +94,11 @@ class Retriever:
             dtype=bool,
         )
         self._publisher_docs: dict[str, np.ndarray] = {}
+        self._doc_day = np.array(
+            [doc.date.toordinal() if doc.date else 0 for doc in data.docs], dtype=np.int64
+        )
+        spans = np.asarray(data.unit_span, dtype=np.int64).reshape(-1, 2)
+        self._unit_len = spans[:, 1] - spans[:, 0]
         self._units_of_doc: dict[int, list[int]] = {}
         for u, d in enumerate(data.unit_doc.tolist()):
             self._units_of_doc.setdefault(d, []).append(u)
@@ -362,6 +367,7 @@ class Retriever:
         # names a time (then the date preference has picked the release)
         newest = p.newest_copy and scores.period is None
         units_seen: dict[int, set[str]] = {}
+        candidates = np.array([c.unit for c in scores.ranked], dtype=np.int64) if newest else None
         while len(chosen) < k:
             others = sum(1 for c, _ in chosen if self._unit_lang[c.unit] != q_lang)
             must_other = len(chosen) < window and need - others >= window - len(chosen)
@@ -372,8 +378,8 @@ class Retriever:
                 if must_other and s.fused < p.other_ratio * scores.ranked[0].fused:
                     break
                 tried.add(s.unit)
-                if newest:
-                    s = self._newest_copy(s, scores.ranked, units_seen)
+                if candidates is not None:
+                    s = self._newest_copy(s, scores.ranked, candidates, units_seen)
                     tried.add(s.unit)
                 if self._try_add(s, chosen, per_doc, seen):
                     added = True
@@ -384,12 +390,23 @@ class Retriever:
                 need = others  # no other-language passage left: fill with the rest
         return [self._hit(s, span, scores) for s, span in chosen]
 
-    def _newest_copy(self, s: Scored, ranked: list[Scored], known: dict[int, set[str]]) -> Scored:
+    def _newest_copy(
+        self, s: Scored, ranked: list[Scored], units: np.ndarray, known: dict[int, set[str]]
+    ) -> Scored:
         """``s``, or the same statement in a newer release among the candidates (its score
         kept): "the EDD was established in 2010" is quoted from the latest EDD's release.
-        ``known`` caches the units' shingles for one question."""
-        doc = self.docs[int(self.data.unit_doc[s.unit])]
-        if doc.date is None:
+        ``units`` are the candidates' units; ``known`` caches shingles for one question."""
+        day = self._doc_day[int(self.data.unit_doc[s.unit])]
+        if not day:
+            return s
+        days = self._doc_day[self.data.unit_doc[units]]
+        length, lengths = self._unit_len[s.unit], self._unit_len[units]
+        newer = np.flatnonzero(
+            (days > day)
+            & (self._unit_lang[units] == self._unit_lang[s.unit])
+            & (2 * np.minimum(lengths, length) >= np.maximum(lengths, length))
+        )
+        if not len(newer):
             return s
 
         def of(unit: int) -> set[str]:
@@ -398,19 +415,11 @@ class Retriever:
                 known[unit] = shingles(self.docs[int(self.data.unit_doc[unit])].text[a:b])
             return known[unit]
 
-        best, best_date = s, doc.date
-        for other in ranked:
-            other_doc = self.docs[int(self.data.unit_doc[other.unit])]
-            if (
-                other_doc.date is not None
-                and other_doc.date > best_date
-                and other_doc.lang == doc.lang
-                and near_duplicate(of(s.unit), of(other.unit), 0.8)
-            ):
-                best, best_date = other, other_doc.date
-        if best is s:
-            return s
-        return Scored(best.unit, s.fused, best.dense, best.bm25)
+        for i in newer[np.argsort(-days[newer], kind="stable")].tolist():
+            if near_duplicate(of(s.unit), of(int(units[i])), 0.8):
+                best = ranked[i]
+                return Scored(best.unit, s.fused, best.dense, best.bm25)
+        return s
 
     def _try_add(
         self,
