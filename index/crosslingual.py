@@ -4,8 +4,11 @@ BM25 cannot match "Futenma" with 普天間, and the dense model ranks the Japane
 Futenma far down for an English question. Translating the question word by word (index.lexicon)
 fixes that, but also drags in the other-language reprint of every release the question's own
 language already answers from. So only the words that the question's own language lacks count:
-words no release among its best ones holds, and only when the corpus leaves them one reading
-(a word whose translations match in many senses says nothing).
+words no release among its best ones (or from the time the question names) holds, only when
+the corpus leaves them one reading (a word whose translations match in many senses says
+nothing), and only when that reading points at a single passage of the other language's
+releases about the question ("Hawaii" recurs all through the Hawaii meeting's releases and
+says nothing about which passage answers; 空軍基地 stands in one).
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ def translated_evidence(
     eligible: np.ndarray,
     context: np.ndarray,
     max_readings: int,
+    scope: np.ndarray | None = None,
+    max_units: int = 0,
 ) -> Translated:
     """Score units by the translations of the question's missing words.
 
@@ -47,6 +52,10 @@ def translated_evidence(
         max_readings: a word is used only when at most this many of its translations occur in
             the eligible units ("sign": 印, 兆, 標識, ... is ambiguous; "memorandum" has a
             dozen translations but a corpus holds one of them, 覚書).
+        scope: the other-language units about the question (its time's releases, or the
+            releases of its best candidates).
+        max_units: a word is used only when none of its translations stands in more than this
+            many ``scope`` units (0: no limit).
 
     Returns:
         For each unit, the sum over missing words of its matching translation's BM25 weight.
@@ -66,6 +75,12 @@ def translated_evidence(
                 keep = eligible[found[0]]
                 readings.append((target, found[0][keep], found[1][keep]))
         if not readings or len(readings) > max_readings:
+            continue
+        if (
+            max_units
+            and scope is not None
+            and max(int(scope[rows].sum()) for _, rows, _ in readings) > max_units
+        ):
             continue
         best = np.zeros(n, dtype=np.float64)
         for target, rows, weights in readings:

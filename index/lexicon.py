@@ -6,7 +6,7 @@ as SQLite by the ``jamdict-data`` package, give the translations. On first use t
 into a small cache database whose translations are already BM25 terms of the index's tokenizer:
 
 - ``en``: an English word or phrase (lower case, up to 3 words) -> Japanese forms;
-- ``ja``: a Japanese form -> English glosses (of its first three senses).
+- ``ja``: a Japanese form -> English glosses (of its first sense).
 
 :func:`question_sets` turns a question into :class:`TermSet` s: one per word or phrase of the
 question that the dictionary knows, with its translations. The search decides which to use.
@@ -32,8 +32,10 @@ from index.tokenize import EN_STOPWORDS, JapaneseEnglishTokenizer, Tokenizer, fo
 
 log = logging.getLogger(__name__)
 
-LEXICON_VERSION = 1
-SENSES = 3  # glosses of the first senses only: later ones are rare meanings
+LEXICON_VERSION = 2
+# glosses of each entry's first sense only: later senses are other meanings (様子 is "state,
+# situation" first and "sign, indication" third, so "sign" would match every 「…の様子」 caption)
+SENSES = 1
 NAME_GLOSSES = 8  # readings of a name kept (中谷: Nakatani, Nakaya, ...)
 _PAREN = re.compile(r"\([^)]*\)")
 _EN_WORD = re.compile(r"[A-Za-z0-9]+(?:[.'-][A-Za-z0-9]+)*")

@@ -45,13 +45,18 @@ class SearchParams:
     # A statement several releases repeat ("the EDD was established in 2010") is quoted from
     # the newest of them when the question names no time.
     newest_copy: bool = True
-    # Words of the question that its own language's best releases lack, translated by the
+    # Words of the question that its own language lacks (in the releases from the time it
+    # names, else in the releases of its translate_context best passages), translated by the
     # dictionary (index.lexicon), rank other-language passages as a third list of this weight
-    # (index.crosslingual); a word is used when at most translate_readings of its translations
-    # occur in the other language's passages.
-    translate_weight: float = 0.5
+    # (index.crosslingual). A word is used when at most translate_readings of its translations
+    # occur in the other language's passages, and its translation stands in at most
+    # translate_units other-language passages about the question (of the named time's
+    # releases, else of the releases of the translate_scope best passages).
+    translate_weight: float = 1.0
     translate_readings: int = 1
-    translate_context: int = 10  # best question-language passages whose releases are looked in
+    translate_context: int = 10
+    translate_units: int = 1
+    translate_scope: int = 20
     # Decline when the best passage is no closer than off-topic probes get (index.probes),
     # or the question names a time no release is from.
     decline: bool = True

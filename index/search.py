@@ -154,6 +154,7 @@ class Retriever:
             keep = ids[0] >= 0
             dense[ids[0][keep]] = sims[0][keep]
         q_lang = detect_lang(question)
+        period = query_period(question)
         focus = without_dates(question) if p.bm25_drop_dates else question
         terms = self.tokenizer(focus)
         bm25 = self.data.bm25.scores(terms) if p.mode != "dense" else np.zeros(n, np.float32)
@@ -169,10 +170,10 @@ class Retriever:
             ranked = (
                 fused if allowed is None else self._fuse(q_lang, dense, bm25, terms, everywhere)
             )
-            found = self._translated(q_lang, ranked, mask, sets)
+            found = self._translated(q_lang, ranked, mask, sets, period)
             ranks = rrf(np.where(found.scores > 0, found.scores, -np.inf), p.candidates, p.rrf_k)
             fused += p.translate_weight * ranks
-        fused += self._preferences(question, fused)
+        fused += self._preferences(question, fused, period)
         positive = np.flatnonzero(fused > 0)
         if p.fragment_penalty:
             fused[positive[self._fragment[positive]]] *= 1.0 - p.fragment_penalty
@@ -180,7 +181,6 @@ class Retriever:
             positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
         order = positive[np.argsort(-fused[positive], kind="stable")]
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
-        period = query_period(question)
         if found is None:
             return Scores(scored, dense, bm25, qvec, terms, q_lang, period=period)
         return Scores(
@@ -197,20 +197,55 @@ class Retriever:
         )
 
     def _translated(
-        self, q_lang: str, fused: np.ndarray, mask: np.ndarray, sets: list[TermSet]
+        self,
+        q_lang: str,
+        fused: np.ndarray,
+        mask: np.ndarray,
+        sets: list[TermSet],
+        period: Period | None,
     ) -> Translated:
-        """Other-language evidence for the words the question's best releases lack."""
+        """Other-language evidence for the words the question's own language lacks: in the
+        releases from the time it names, or else in the releases of its best passages. A word
+        counts when its translation points at few passages about the question (see
+        SearchParams.translate_units)."""
+        p = self.params
         same = self._unit_lang == q_lang
-        candidates = np.flatnonzero(same & (fused > 0))
-        top = self.params.translate_context
+        inside = self._in_period(period)[self.data.unit_doc] if period is not None else None
+        scope: np.ndarray | None = None
+        if inside is not None and (same & inside).any():
+            context = same & inside
+            scope = ~same & mask & inside
+        else:
+            context = self._releases_of(self._best(fused, same, p.translate_context))
+            if inside is None:
+                scope = ~same & mask & self._releases_of(self._best(fused, None, p.translate_scope))
+            # else only the other language holds releases from that time: all its words count
+        # headings and captions (「協議の様子」) are no evidence that a passage answers
+        eligible = ~same & mask & ~self._fragment
+        return translated_evidence(
+            self.data.bm25,
+            sets,
+            eligible,
+            context,
+            p.translate_readings,
+            None if scope is None else scope & eligible,
+            p.translate_units,
+        )
+
+    @staticmethod
+    def _best(fused: np.ndarray, among: np.ndarray | None, top: int) -> np.ndarray:
+        """The ``top`` best-scored units (of ``among``)."""
+        candidates = np.flatnonzero((fused > 0) if among is None else among & (fused > 0))
         if len(candidates) > top:
             candidates = candidates[np.argpartition(-fused[candidates], top - 1)[:top]]
-        context = np.zeros(len(fused), dtype=bool)
-        for doc_i in set(self.data.unit_doc[candidates].tolist()):
-            context[self._units_of_doc[doc_i]] = True
-        return translated_evidence(
-            self.data.bm25, sets, ~same & mask, context, self.params.translate_readings
-        )
+        return candidates
+
+    def _releases_of(self, units: np.ndarray) -> np.ndarray:
+        """Every unit of the releases ``units`` belong to."""
+        held = np.zeros(len(self.data.unit_doc), dtype=bool)
+        for doc_i in set(self.data.unit_doc[units].tolist()):
+            held[self._units_of_doc[doc_i]] = True
+        return held
 
     def _fuse(
         self, q_lang: str, dense: np.ndarray, bm25: np.ndarray, terms: list[str], mask: np.ndarray
@@ -240,12 +275,11 @@ class Retriever:
             fused += bm25_rrf * p.bm25_weight
         return fused
 
-    def _preferences(self, question: str, fused: np.ndarray) -> np.ndarray:
+    def _preferences(self, question: str, fused: np.ndarray, period: Period | None) -> np.ndarray:
         """Bonuses for releases from the time, of the meeting and by the body the question
         names."""
         p = self.params
         preferred = np.zeros(len(self.docs), dtype=np.float64)
-        period = query_period(question)
         if period is not None and p.date_bonus:
             preferred += np.where(self._in_period(period), p.date_bonus, 0.0)
         if p.meeting_bonus and self.data.meetings:

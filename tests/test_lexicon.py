@@ -109,8 +109,9 @@ def test_english_to_japanese(lex: Lexicon) -> None:
 def test_japanese_to_english(lex: Lexicon) -> None:
     assert {g for g, _ in lex.japanese("会議", names=False)} == {"meeting", "conference"}
     assert lex.japanese("しょめい", names=False) == [("signature", ("signature",))]  # by reading
-    # only the first three senses: the fourth is a rarer meaning
-    assert "to point out" not in {g for g, _ in lex.japanese("示す", names=False)}
+    # only the first sense: later ones are other meanings (様子: "state" first, "sign" third)
+    assert {g for g, _ in lex.japanese("示す", names=False)} == {"to show"}
+    assert lex.english("indicate", names=False) == []
     # a name keeps its first readings only
     readings = {g for g, _ in lex.japanese("中谷", names=True)}
     assert len(readings) == lexicon.NAME_GLOSSES
@@ -234,3 +235,31 @@ def test_translated_evidence_counts_only_missing_words() -> None:
     same = TermSet(("2027",))
     found = translated_evidence(units_2027, [same], np.array([True, False]), np.zeros(2, bool), 1)
     assert found.scores.nonzero()[0].tolist() == [0]
+
+
+def test_translated_evidence_skips_words_spread_over_the_question_s_releases() -> None:
+    units = [
+        ["ハワイ", "会談"],  # 0 ja: the venue, in every passage of the meeting's releases
+        ["ハワイ", "演習", "2027"],  # 1 ja
+        ["空軍", "基地"],  # 2 ja: the answer, in one passage
+        ["hawaii", "meeting"],  # 3 en
+    ]
+    bm25 = BM25.fit(units)
+    ja = np.array([True, True, True, False])
+    hawaii = TermSet(("hawaii",), (("ハワイ",),))
+    air_base = TermSet(("air", "base"), (("空軍", "基地"),))
+    nowhere = np.zeros(4, dtype=bool)
+
+    everywhere = translated_evidence(bm25, [hawaii, air_base], ja, nowhere, 1)
+    assert everywhere.scores.nonzero()[0].tolist() == [0, 1, 2]
+    # "Hawaii" points at two passages about the question, 空軍基地 at one: only that counts
+    found = translated_evidence(bm25, [hawaii, air_base], ja, nowhere, 1, ja, max_units=1)
+    assert found.scores.nonzero()[0].tolist() == [2]
+    assert found.pairs == {("空軍", "基地"): "air base"}
+    # passages outside the scope (other meetings' releases) do not count against a word
+    found = translated_evidence(
+        bm25, [hawaii], ja, nowhere, 1, np.array([False, True, False, False]), max_units=1
+    )
+    assert found.scores.nonzero()[0].tolist() == [0, 1]
+    # no limit without a scope
+    assert translated_evidence(bm25, [hawaii], ja, nowhere, 1, None, 1).scores.any()

@@ -118,6 +118,18 @@ def test_headings_and_captions_give_way_to_sentences(retriever: Retriever) -> No
     assert not any("thirteenth meeting" in h.chunk.text for h in plain.hits)
 
 
+def test_a_translated_word_pointing_at_one_passage_puts_it_first(retriever: Retriever) -> None:
+    # the English releases of the June 2023 EDD do not name the base; the Japanese one does,
+    # in one passage, and 空軍基地 ("air base") stands in no other passage of that time
+    question = "Which U.S. air base hosted the EDD in June 2023?"
+    first = retriever.ask(question, k=3).hits[0]
+    assert first.doc.path == "010-edd-2023-06-mod-ja.txt"
+    assert "ホワイトマン空軍基地" in first.chunk.text
+    assert ("air base", "空軍基地") in first.matched
+    plain = retriever.with_params(translate_units=0, translate_weight=0.5).ask(question, k=3)
+    assert plain.hits[0].doc.path != "010-edd-2023-06-mod-ja.txt"
+
+
 def test_a_body_named_as_the_source_is_quoted_first(retriever: Retriever) -> None:
     # the Japanese readout of the same meeting ranks first unless the asker names the source
     question = "米国防総省の発表によると、2024年7月の日米防衛相会談で両者は何を歓迎したか。"
