@@ -185,6 +185,21 @@ def distill(source: Path, path: Path, tokenizer: Tokenizer) -> None:
         finally:
             tmp.unlink(missing_ok=True)
         log.info("word translations ready in %.1f s: %s", time.perf_counter() - started, path)
+        _remove_older(path)
+
+
+def _remove_older(path: Path) -> None:
+    """Delete the caches of earlier lexicon versions beside ``path`` (about 200 MB each)."""
+    found = re.fullmatch(r"jmdict-v(\d+)-(.+)\.sqlite", path.name)
+    if found is None:
+        return
+    version, rest = int(found.group(1)), found.group(2)
+    for old in path.parent.glob(f"jmdict-v*-{rest}.sqlite"):
+        older = re.fullmatch(r"jmdict-v(\d+)-.+\.sqlite", old.name)
+        if older is not None and int(older.group(1)) < version:
+            with contextlib.suppress(OSError):
+                old.unlink()
+                log.info("removed the word translations of an earlier version: %s", old)
 
 
 def _write(src: sqlite3.Connection, out: sqlite3.Connection, tokenizer: Tokenizer) -> None:

@@ -263,3 +263,20 @@ def test_translated_evidence_skips_words_spread_over_the_question_s_releases() -
     assert found.scores.nonzero()[0].tolist() == [0, 1]
     # no limit without a scope
     assert translated_evidence(bm25, [hawaii], ja, nowhere, 1, None, 1).scores.any()
+
+
+def test_a_new_version_removes_the_caches_of_earlier_ones(
+    tmp_path: Path, tokenizer: JapaneseEnglishTokenizer
+) -> None:
+    source = make_jamdict(tmp_path / "jamdict.db")
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    version = lexicon.LEXICON_VERSION
+    older = folder / f"jmdict-v{version - 1}-{tokenizer.name}.sqlite"
+    other_tokenizer = folder / f"jmdict-v{version - 1}-another-tokenizer.sqlite"
+    for path in (older, other_tokenizer):
+        path.write_bytes(b"an earlier cache")
+    target = folder / f"jmdict-v{version}-{tokenizer.name}.sqlite"
+    distill(source, target, tokenizer)
+    assert target.exists() and not older.exists()
+    assert other_tokenizer.exists()  # another tokenizer's cache may still be in use
