@@ -388,14 +388,22 @@ def _relative(question: str, today: dt.date) -> list[DateMention]:
     return found
 
 
-def query_period(question: str, today: dt.date | None = None) -> Period | None:
-    """The period a question names, or None when it names no time.
+# What may stand between two date mentions of one period: "2023 and 2024", 「2023年12月と
+# 2024年6月」, "from March to May" (a gap with other words starts a mention of something else)
+_JOINED = re.compile(
+    r"[\s、,/・()（）]*(?:from|between|から|より|まで|~|～|〜|-|–|—|to|through|until|till|and|or"
+    r"|&|及び|および|と|や|又は|または)?[\s、,/・()（）]*(?:まで|の間|間)?[\s、,]*",
+    re.I,
+)
 
-    "the June 2024 EDD" and 「2022年6月の日米拡大抑止協議」 name a month, "in 2023" a year,
-    「2024年12月10日から12日まで」 a range of days. Relative names ("last December", 「昨年」,
-    "last month") are resolved against ``today`` (default: the current date). Several
-    mentions give the span from the earliest to the latest, at the coarsest precision named.
-    Months and days written without a year (「12月10日」) are not a period on their own.
+
+def time_mentions(question: str, today: dt.date | None = None) -> list[DateMention]:
+    """The date mentions that give the time a question asks about, first to last.
+
+    They are the first mention and those joined to it ("between 2023 and 2024", 「2023年12月と
+    2024年6月の」). A later mention with other words between names something else: in
+    「2024年5月の…会談で、2027年に実施する計画が発表された演習」 the meeting is of May 2024, and
+    2027 is part of what is asked (it stays in the query's words).
     """
     today = today or dt.date.today()
     folded = fold(question)
@@ -403,6 +411,26 @@ def query_period(question: str, today: dt.date | None = None) -> Period | None:
     for m in find_dates(question):
         if not any(m.start < r.end and r.start < m.end for r in mentions):
             mentions.append(m)
+    mentions.sort(key=lambda m: m.start)
+    group = mentions[:1]
+    for m in mentions[1:]:
+        if not _JOINED.fullmatch(folded[group[-1].end : m.start]):
+            break
+        group.append(m)
+    return group
+
+
+def query_period(question: str, today: dt.date | None = None) -> Period | None:
+    """The period a question names, or None when it names no time.
+
+    "the June 2024 EDD" and 「2022年6月の日米拡大抑止協議」 name a month, "in 2023" a year,
+    「2024年12月10日から12日まで」 a range of days. Relative names ("last December", 「昨年」,
+    "last month") are resolved against ``today`` (default: the current date). Mentions joined
+    to the first ("2023 and 2024") give the span from the earliest to the latest, at the
+    coarsest precision named (see :func:`time_mentions`). Months and days written without a
+    year (「12月10日」) are not a period on their own.
+    """
+    mentions = time_mentions(question, today)
     if not mentions:
         return None
     start = min(m.date_start for m in mentions)

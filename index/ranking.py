@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.dates import Period, find_dates
+from index.dates import Period, find_dates, time_mentions
 
 
 @dataclass(frozen=True)
@@ -112,9 +112,13 @@ def rrf(values: np.ndarray, depth: int, k: float) -> np.ndarray:
 
 
 def without_dates(question: str) -> str:
-    """The question with its date expressions cut out."""
+    """The question with the date expressions of the time it asks about cut out (a date that
+    is part of what it asks, "the exercise planned for 2027", stays)."""
+    named = time_mentions(question)
     out, last = [], 0
     for mention in find_dates(question):
+        if not any(m.start == mention.start and m.end == mention.end for m in named):
+            continue
         out.append(question[last : mention.start])
         last = mention.end
     out.append(question[last:])

@@ -232,6 +232,17 @@ TODAY = D(2025, 3, 15)
         ("What happened last year?", Period(D(2024, 1, 1), D(2024, 12, 31), "year")),
         ("昨年12月の日米防衛相会談", Period(D(2024, 12, 1), D(2024, 12, 31), "month")),
         ("今年の会合", Period(D(2025, 1, 1), D(2025, 12, 31), "year")),
+        ("2023年12月と2024年6月のEDD", Period(D(2023, 12, 1), D(2024, 6, 30), "month")),
+        ("from March 2023 to May 2024", Period(D(2023, 3, 1), D(2024, 5, 31), "month")),
+        # a later date with other words between is part of what is asked, not its time
+        (
+            "2024年5月のハワイでの日米豪防衛相会談で、2027年に実施する計画が発表された演習は",
+            Period(D(2024, 5, 1), D(2024, 5, 31), "month"),
+        ),
+        (
+            "What did the July 2024 2+2 say about the 2027 exercise?",
+            Period(D(2024, 7, 1), D(2024, 7, 31), "month"),
+        ),
     ],
 )
 def test_query_period_in_both_languages(question: str, period: Period) -> None:
@@ -259,3 +270,11 @@ def test_last_month_name_is_the_most_recent_past_one() -> None:
     assert query_period("last June", today=D(2025, 6, 10)) == Period(
         D(2024, 6, 1), D(2024, 6, 30), "month"
     )
+
+
+def test_only_the_dates_of_the_question_s_time_leave_its_words() -> None:
+    from index.ranking import without_dates
+
+    kept = without_dates("What did the July 2024 2+2 say about the 2027 exercise?")
+    assert "July 2024" not in kept and "2027" in kept
+    assert "2024" not in without_dates("EDDs between 2022 and 2024")
