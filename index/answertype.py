@@ -1,16 +1,21 @@
-"""The kind of answer a question asks for, when only a figure can answer it.
+"""The kind of answer a question asks for: a figure, or a person.
 
 A question about an amount of money, a percentage or a head count ("What was the budget for
 ...?", 「代表団は何人だったか」) is answered only by a passage that states one. Retrieval
 still finds the release about the right meeting, and its passages read as relevant, so the
 similarity scores cannot tell that the release gives no figure; this can. When none of the best
 passages holds a figure of the asked kind, the corpus does not answer.
+
+A question asking who ("Who co-chaired ...?", 「誰と会ったか」) is answered by a passage that
+names someone: the search ranks passages naming nobody a little lower for it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from index.text import normalize
 
@@ -70,3 +75,35 @@ def expected_type(question: str) -> AnswerType | None:
         if answer_type.asks.search(text):
             return answer_type
     return None
+
+
+# -- questions about a person --------------------------------------------------------------
+#
+# "Who co-chaired ...?", 「誰と会ったか」: the answer is a name, so a passage naming nobody
+# (the release's background paragraph, which shares the question's words) rarely answers.
+
+_ASKS_PERSON = re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|誰|だれ|どなた")
+_TITLE = (
+    r"(?:Secretary|Minister|Ambassador|Admiral|General|President|Prime Minister|Director"
+    r"|Deputy|Senior|Chief|Commander|Chairman|Chair)"
+)
+_EN_PERSON = re.compile(
+    r"\b(?:Mr|Ms|Mrs|Dr)\.\s+[A-Z]"  # Ms. Alexandra Bell
+    rf"|\b{_TITLE}\b[^.]{{0,40}}?\b[A-Z][a-z]+ [A-Z]{{2,}}\b"  # a title, ... Shingo MIYAMOTO
+    rf"|\b{_TITLE}\s+(?:of [A-Z][\w ]+?\s)?[A-Z][a-z]+"  # Secretary Austin, Minister of X Kihara
+)
+
+
+def asks_for_person(question: str) -> bool:
+    """Whether ``question`` asks who ("Who co-chaired ...?", 「誰と会ったか」)."""
+    return _ASKS_PERSON.search(normalize(question)) is not None
+
+
+def names_person(text: str, lang: str, tagger: Callable[[str], list[Any]] | None) -> bool:
+    """Whether ``text`` names a person: a title or honorific before a name in English, a
+    personal name (unidic 人名) in Japanese (``tagger``: fugashi's, None: English only)."""
+    if lang != "ja" or tagger is None:
+        return _EN_PERSON.search(text) is not None
+    return any(
+        word.feature.pos2 == "固有名詞" and word.feature.pos3 == "人名" for word in tagger(text)
+    )

@@ -42,6 +42,9 @@ class SearchParams:
     # A unit without a whole sentence (a heading, a photo caption, a link line) rarely answers:
     # its fused score is cut by this share, so the sentences around it come first.
     fragment_penalty: float = 0.2
+    # A question asking who is answered by a passage naming someone: among its candidates,
+    # those naming nobody have their fused score cut by this share (index.answertype).
+    person_penalty: float = 0.1
     # A statement several releases repeat ("the EDD was established in 2010") is quoted from
     # the newest of them when the question names no time.
     newest_copy: bool = True

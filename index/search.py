@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.answertype import expected_type
+from index.answertype import asks_for_person, expected_type, names_person
 from index.chunking import passage_span
 from index.crosslingual import Translated, translated_evidence
 from index.dates import Period, find_dates, query_period
@@ -94,6 +94,8 @@ class Retriever:
             dtype=bool,
         )
         self._publisher_docs: dict[str, np.ndarray] = {}
+        # whether each unit names a person: -1 until a question asking who needs it
+        self._person = np.full(len(data.unit_doc), -1, dtype=np.int8)
         self._doc_day = np.array(
             [doc.date.toordinal() if doc.date else 0 for doc in data.docs], dtype=np.int64
         )
@@ -177,6 +179,10 @@ class Retriever:
         positive = np.flatnonzero(fused > 0)
         if p.fragment_penalty:
             fused[positive[self._fragment[positive]]] *= 1.0 - p.fragment_penalty
+        if p.person_penalty and asks_for_person(question):
+            best = positive[np.argsort(-fused[positive], kind="stable")[: p.candidates]]
+            nobody = np.array([not self._names_person(int(u)) for u in best], dtype=bool)
+            fused[best[nobody]] *= 1.0 - p.person_penalty
         if len(positive) > p.candidates:
             positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
         order = positive[np.argsort(-fused[positive], kind="stable")]
@@ -195,6 +201,19 @@ class Retriever:
             found.pairs,
             period,
         )
+
+    def _names_person(self, unit: int) -> bool:
+        """Whether the unit names a person (worked out once per unit, when first needed)."""
+        known = self._person[unit]
+        if known < 0:
+            doc = self.docs[int(self.data.unit_doc[unit])]
+            a, b = (int(x) for x in self.data.unit_span[unit])
+            tagger = (
+                self.tokenizer.tag if isinstance(self.tokenizer, JapaneseEnglishTokenizer) else None
+            )
+            known = int(names_person(doc.text[a:b], doc.lang, tagger))
+            self._person[unit] = known
+        return bool(known)
 
     def _translated(
         self,

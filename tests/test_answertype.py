@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from index.answertype import HEADCOUNT, MONEY, PERCENT, expected_type
+from index.answertype import (
+    HEADCOUNT,
+    MONEY,
+    PERCENT,
+    asks_for_person,
+    expected_type,
+    names_person,
+)
 from index.build import build_index
 from index.search import Retriever
+from index.tokenize import JapaneseEnglishTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,3 +113,39 @@ def test_figure_questions_on_a_corpus(tmp_path: Path, real_embedder) -> None:  #
         .ask("What share of GDP will Japan spend on host nation support?")
         .answered
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Who co-chaired the December 2024 EDD?", True),
+        ("To whom will the new headquarters report?", True),
+        ("2024年12月に東京を訪れた長官は、誰と会ったか。", True),
+        ("Where was the June 2024 EDD held?", False),
+        ("What did the ministers welcome?", False),
+        ("代表団はどの駐屯地を訪問したか。", False),
+    ],
+)
+def test_asks_for_person(question: str, asks: bool) -> None:
+    assert asks_for_person(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "named"),
+    [
+        (
+            "The U.S. side was co-chaired by Ms. Alexandra Bell, Deputy Assistant Secretary.",
+            "en",
+            True,
+        ),
+        ("Secretary Austin also met Japanese Prime Minister Shigeru Ishiba today.", "en", True),
+        ("Japan Minister of Defense Kihara Minoru hosted the meeting.", "en", True),
+        ("Japan and the United States established the EDD in 2010.", "en", False),
+        ("The delegations visited a submarine base in Georgia.", "en", False),
+        ("日本側は、熊谷直樹外務省北米局審議官が出席しました。", "ja", True),
+        ("中谷防衛大臣とオースティン米国防長官は会談を行った。", "ja", True),
+        ("日米は、2010年にEDDを設立しました。", "ja", False),
+    ],
+)
+def test_names_person(text: str, lang: str, named: bool) -> None:
+    assert names_person(text, lang, JapaneseEnglishTokenizer().tag) is named

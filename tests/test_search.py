@@ -301,3 +301,13 @@ def test_held_out_questions(retriever: Retriever) -> None:
     assert rows["kind=cross-lingual"] >= 0.5
     _, _, wrongly_declined, _ = report.declined()
     assert wrongly_declined == 0
+
+
+def test_a_who_question_prefers_a_passage_naming_someone(retriever: Retriever) -> None:
+    # the release's background paragraph ("... established the EDD in 2010") shares more of
+    # the question's words than the sentence naming the co-chairs
+    question = "Who led the U.S. side at the December 2024 EDD?"
+    first = retriever.ask(question, k=3).hits[0]
+    assert "co-chaired by Ms. Alexandra Bell" in first.quote
+    plain = retriever.with_params(person_penalty=0.0).ask(question, k=3).hits[0]
+    assert "co-chaired by" not in plain.quote
