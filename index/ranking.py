@@ -36,6 +36,9 @@ class SearchParams:
     bm25_drop_dates: bool = True
     dense_drop_dates: bool = True
     meeting_bonus: float = 0.02  # added for releases of the meeting the question names
+    # ... also when the question names a time (measured worse: the date preference already
+    # holds that meeting, and several meetings share a week), or only for "the latest EDD"
+    meeting_with_time: bool = False
     # added for releases of the body the question asks to be quoted from ("according to MOFA",
     # 「防衛省の発表」; index.publishers)
     publisher_bonus: float = 0.02

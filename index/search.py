@@ -301,7 +301,7 @@ class Retriever:
         preferred = np.zeros(len(self.docs), dtype=np.float64)
         if period is not None and p.date_bonus:
             preferred += np.where(self._in_period(period), p.date_bonus, 0.0)
-        if p.meeting_bonus and self.data.meetings:
+        if p.meeting_bonus and self.data.meetings and (period is None or p.meeting_with_time):
             named = meeting_for_question(question, self.data.meetings, parsed=self._meetings)
             for source in named["sources"] if named else []:
                 if source["path"] in self.doc_by_id:

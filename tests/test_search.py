@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.build import build_index
@@ -311,3 +312,23 @@ def test_a_who_question_prefers_a_passage_naming_someone(retriever: Retriever) -
     assert "co-chaired by Ms. Alexandra Bell" in first.quote
     plain = retriever.with_params(person_penalty=0.0).ask(question, k=3).hits[0]
     assert "co-chaired by" not in plain.quote
+
+
+def test_the_meeting_preference_resolves_a_meeting_named_without_a_time(
+    retriever: Retriever,
+) -> None:
+    from index.dates import query_period
+
+    def bonus(r: Retriever, question: str) -> float:
+        fused = np.ones(len(r.data.unit_doc))
+        unit = r._units_of_doc[r.doc_by_id["023-2plus2-2024-07-mod-en.txt"]][0]
+        return float(r._preferences(question, fused, query_period(question))[unit])
+
+    p = retriever.params
+    # "the latest 2+2" names no time: the meeting preference finds the July 2024 one
+    assert bonus(retriever, "What was agreed at the latest 2+2?") == pytest.approx(p.meeting_bonus)
+    # with a time named, the date preference holds that meeting already
+    timed = "What was agreed at the July 2024 2+2?"
+    assert bonus(retriever, timed) == pytest.approx(p.date_bonus)
+    both = retriever.with_params(meeting_with_time=True)
+    assert bonus(both, timed) == pytest.approx(p.date_bonus + p.meeting_bonus)
