@@ -1,10 +1,11 @@
-"""The kind of answer a question asks for: a figure, or a person.
+"""The kind of answer a question asks for: a figure, a next meeting, or a person.
 
 A question about an amount of money, a percentage or a head count ("What was the budget for
-...?", 「代表団は何人だったか」) is answered only by a passage that states one. Retrieval
-still finds the release about the right meeting, and its passages read as relevant, so the
-similarity scores cannot tell that the release gives no figure; this can. When none of the best
-passages holds a figure of the asked kind, the corpus does not answer.
+...?", 「代表団は何人だったか」) is answered only by a passage that states one; a question about
+the next meeting ("When is the next EDD?") only by one that speaks of a next meeting.
+Retrieval still finds the release about the right meeting, and its passages read as relevant,
+so the similarity scores cannot tell that the release gives no figure; this can. When none of
+the best passages states what is asked, the corpus does not answer.
 
 A question asking who ("Who co-chaired ...?", 「誰と会ったか」) is answered by a passage that
 names someone: the search ranks passages naming nobody a little lower for it.
@@ -65,7 +66,25 @@ HEADCOUNT = AnswerType(
     re.compile(rf"何人|何名|how many (?:\w+ ){{0,2}}{_PEOPLE}"),
     re.compile(rf"{_NUMBER_WORD}\s*(?:人|名)|{_NUMBER_WORD}\s+(?:\w+\s+){{0,2}}{_PEOPLE}\b"),
 )
-TYPES = (MONEY, PERCENT, HEADCOUNT)
+_MEETING_WORD = (
+    r"(?:edd|2\+2|round|meeting|session|dialogue|talks|ministerial|summit|consultations?"
+    r"|conference)"
+)
+# "When is the next EDD?", 「次回のEDDはいつ開催されるか」: answered only by a release that
+# speaks of a next meeting, which a similar release about the last one does not.
+NEXT_MEETING = AnswerType(
+    "next",
+    re.compile(
+        r"次回|次の(?:会合|会談|協議|会議|edd|2\+2)"
+        rf"|\bnext {_MEETING_WORD}\b|\bupcoming {_MEETING_WORD}\b"
+    ),
+    re.compile(
+        r"次回|次の(?:会合|会談|協議|会議)|今後開催"
+        rf"|\bnext {_MEETING_WORD}\b|\bupcoming\b"
+        r"|\bwill (?:be )?(?:held|hosted|convened)\b|\bwill (?:host|hold|convene|meet)\b"
+    ),
+)
+TYPES = (MONEY, PERCENT, HEADCOUNT, NEXT_MEETING)
 
 
 def expected_type(question: str) -> AnswerType | None:

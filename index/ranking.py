@@ -67,8 +67,9 @@ class SearchParams:
     # or the question names a time no release is from.
     decline: bool = True
     noise_margin: float = 0.0
-    # A question asking for an amount, a percentage or a head count is declined when none of
-    # this many best passages (from the time it names, if any) states one (index.answertype).
+    # A question asking for an amount, a percentage, a head count or the next meeting is
+    # declined when none of this many best passages (from the time it names, if any) states
+    # one (index.answertype).
     figure_depth: int = 10
 
 

@@ -78,8 +78,8 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)
     # when not answered: the closest documents, for a "did you mean" line
     suggestions: list[Document] = field(default_factory=list)
-    # when not answered because the question asks for a figure no passage states:
-    # its kind ("amount", "percentage", "headcount"; see index.answertype)
+    # when not answered because the question asks for a figure (or a next meeting) no passage
+    # states: its kind ("amount", "percentage", "headcount", "next"; see index.answertype)
     missing: str | None = None
 
     def to_json(self) -> dict[str, object]:

@@ -10,6 +10,7 @@ import pytest
 from index.answertype import (
     HEADCOUNT,
     MONEY,
+    NEXT_MEETING,
     PERCENT,
     asks_for_person,
     expected_type,
@@ -38,6 +39,10 @@ ROOT = Path(__file__).resolve().parent.parent
         ("How many U.S.-Japan-Australia defense ministers' meetings had been held?", None),
         ("Who co-chaired the December 2024 EDD?", None),
         ("2024年12月のEDDはどこで開催されたか。", None),
+        ("When and where will the next EDD be held?", "next"),
+        ("2024年12月の日米拡大抑止協議の後、次回のEDDはいつ開催される予定か。", "next"),
+        ("Is an upcoming 2+2 planned?", "next"),
+        ("What did the ministers agree to do next?", None),  # "next", not a next meeting
     ],
 )
 def test_expected_type(question: str, kind: str | None) -> None:
@@ -59,6 +64,10 @@ def test_expected_type(question: str, kind: str | None) -> None:
         (HEADCOUNT, "代表団15名が訪問した", True),
         (HEADCOUNT, "a delegation of about 30 senior officials", True),
         (HEADCOUNT, "the two delegations held discussions", False),
+        (NEXT_MEETING, "次回の協議を東京で開催することで一致した。", True),
+        (NEXT_MEETING, "The next EDD will be held in Tokyo.", True),
+        (NEXT_MEETING, "Japan will host the dialogue in 2025.", True),
+        (NEXT_MEETING, "The EDD was held in Tokyo on December 10-12.", False),
     ],
 )
 def test_stated_in(answer_type, text: str, stated: bool) -> None:  # type: ignore[no-untyped-def]
@@ -74,6 +83,7 @@ Japan and the United States signed the Special Measures Agreement on host nation
 Under the agreement, Japan will contribute 2,110 billion yen over five years.
 The Japanese delegation of 12 officials was led by the Director-General.
 The two sides confirmed that they will continue close consultations on the Alliance's posture.
+The next round of consultations will be held in Washington in 2027.
 """
 
 
@@ -107,6 +117,10 @@ def test_figure_questions_on_a_corpus(tmp_path: Path, real_embedder) -> None:  #
         declined = retriever.ask(question)
         assert not declined.answered and declined.missing == kind and not declined.hits
         assert declined.suggestions  # the closest releases are still named
+    # a next meeting: the 2026 release names one, the December 2024 EDD releases do not
+    assert retriever.ask("When will the next round of host nation support talks be held?").answered
+    nxt = retriever.ask("2024年12月の日米拡大抑止協議の後、次回のEDDはいつ開催される予定か。")
+    assert not nxt.answered and nxt.missing == "next"
     # the same questions are answered with the check turned off
     assert (
         retriever.with_params(figure_depth=0)
