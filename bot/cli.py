@@ -28,6 +28,7 @@ _WORDS = {
     "en": {
         "none": "No passage in the corpus answers this question.",
         "missing": "No passage in the corpus states the {figure} this question asks for.",
+        "unmentioned": "No release from the time this question names mentions {name}.",
         "amount": "amount",
         "percentage": "percentage",
         "headcount": "number of people",
@@ -39,6 +40,7 @@ _WORDS = {
     "ja": {
         "none": "コーパスには、この質問に答える記述が見つかりませんでした。",
         "missing": "コーパスには、この質問が求める{figure}を示す記述が見つかりませんでした。",
+        "unmentioned": "質問の時期の発表には、「{name}」への言及がありませんでした。",
         "amount": "金額",
         "percentage": "割合",
         "headcount": "人数",
@@ -137,7 +139,9 @@ def format_answer(answer: Answer, color: bool = False) -> str:
     words = _WORDS.get(answer.lang, _WORDS["en"])
     lines = [f"Q: {answer.question}", ""]
     if not answer.answered:
-        if answer.missing:
+        if answer.missing == "name" and answer.unmentioned:
+            lines.append(words["unmentioned"].format(name=answer.unmentioned))
+        elif answer.missing:
             lines.append(words["missing"].format(figure=words[answer.missing]))
         else:
             lines.append(words["none"])

@@ -340,7 +340,10 @@ def suggestion_line(doc: Document) -> str:
 def answer_replies(answer: Answer, lang: str, budget: int = PASSAGE_CHARS) -> list[Reply]:
     """The messages answering ``answer``: a heading, then one embed per quoted passage."""
     if not answer.answered or not answer.hits:
-        if answer.missing:
+        if answer.missing == "name" and answer.unmentioned:
+            name = escape(answer.unmentioned, line_start=False)
+            lines = [t(lang, "no_name", question=_echo(answer.question), name=name)]
+        elif answer.missing:
             figure = t(lang, answer.missing)
             lines = [t(lang, "no_figure", question=_echo(answer.question), figure=figure)]
         else:

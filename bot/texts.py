@@ -12,6 +12,10 @@ TEXT: dict[str, dict[str, str]] = {
             "**Question:** {question}\nThe releases found do not state the {figure} this "
             "question asks for."
         ),
+        "no_name": (
+            "**Question:** {question}\nNo release from the time this question names mentions "
+            "{name}."
+        ),
         "amount": "amount",
         "percentage": "percentage",
         "headcount": "number of people",
@@ -58,6 +62,9 @@ TEXT: dict[str, dict[str, str]] = {
         "no_figure": (
             "**質問:** {question}\n見つかった資料には、この質問が求める{figure}の記載が"
             "ありませんでした。"
+        ),
+        "no_name": (
+            "**質問:** {question}\n質問の時期の発表には、「{name}」への言及がありませんでした。"
         ),
         "amount": "金額",
         "percentage": "割合",

@@ -14,11 +14,13 @@ names someone: the search ranks passages naming nobody a little lower for it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from index.text import normalize
+from index.tokenize import JapaneseEnglishTokenizer
 
 _NUMBER = r"(?:\d[\d,.]*|[一二三四五六七八九十百千万]+)"
 _NUMBER_WORD = (
@@ -126,3 +128,19 @@ def names_person(text: str, lang: str, tagger: Callable[[str], list[Any]] | None
     return any(
         word.feature.pos2 == "固有名詞" and word.feature.pos3 == "人名" for word in tagger(text)
     )
+
+
+def proper_names(question: str, tokenizer: JapaneseEnglishTokenizer) -> list[str]:
+    """The names a Japanese question gives (unidic 固有名詞; consecutive ones joined, NFKC):
+    「2024年5月のハワイでの…尖閣への適用」 -> ["ハワイ", "尖閣"]."""
+    names: list[str] = []
+    current = ""
+    for word in tokenizer.tag(unicodedata.normalize("NFKC", question)):
+        if word.feature.pos2 == "固有名詞":
+            current += word.surface
+        elif current:
+            names.append(current)
+            current = ""
+    if current:
+        names.append(current)
+    return list(dict.fromkeys(names))

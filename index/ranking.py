@@ -71,6 +71,9 @@ class SearchParams:
     # declined when none of this many best passages (from the time it names, if any) states
     # one (index.answertype).
     figure_depth: int = 10
+    # A Japanese question naming a time is declined when a name it gives (a place, a person)
+    # stands in no release from that time, in either language (Retriever._unmentioned_name).
+    name_check: bool = True
 
 
 @dataclass(frozen=True)

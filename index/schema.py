@@ -81,6 +81,9 @@ class Answer:
     # when not answered because the question asks for a figure (or a next meeting) no passage
     # states: its kind ("amount", "percentage", "headcount", "next"; see index.answertype)
     missing: str | None = None
+    # when not answered because no release from the time the question names mentions a name
+    # it gives (missing == "name"): that name
+    unmentioned: str | None = None
 
     def to_json(self) -> dict[str, object]:
         return {

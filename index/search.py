@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.answertype import asks_for_person, expected_type, names_person
+from index.answertype import asks_for_person, expected_type, names_person, proper_names
 from index.chunking import passage_span
 from index.crosslingual import Translated, translated_evidence
 from index.dates import Period, find_dates, query_period
@@ -94,6 +94,7 @@ class Retriever:
             dtype=bool,
         )
         self._publisher_docs: dict[str, np.ndarray] = {}
+        self._nfkc: dict[int, str] = {}
         # whether each unit names a person: -1 until a question asking who needs it
         self._person = np.full(len(data.unit_doc), -1, dtype=np.int8)
         self._doc_day = np.array(
@@ -358,6 +359,10 @@ class Retriever:
             not self.params.decline or self.answerable(question, scores.dense)
         )
         missing = self._missing_figure(question, scores, hits) if answered else None
+        unmentioned = None
+        if answered and missing is None:
+            unmentioned = self._unmentioned_name(question, scores.period)
+            missing = "name" if unmentioned else None
         answered = answered and missing is None
         suggestions: list[Document] = []
         if not answered:
@@ -367,7 +372,50 @@ class Retriever:
                     seen.add(hit.doc.id)
                     suggestions.append(hit.doc)
             hits = []
-        return Answer(question, q_lang, answered, hits, suggestions[:3], missing)
+        return Answer(question, q_lang, answered, hits, suggestions[:3], missing, unmentioned)
+
+    def _unmentioned_name(self, question: str, period: Period | None) -> str | None:
+        """A name (place, person, organisation) a Japanese question gives that no release
+        from the time it names mentions, in either language; None when all are mentioned.
+
+        「2024年5月の…会談で、日米安保条約第5条の尖閣への適用は確認されたか」: the May 2024
+        releases are found and read as relevant, but none mentions 尖閣 (nor "Senkaku"), so
+        they cannot say. Only Japanese questions are checked: unidic marks their names, while
+        the Japanese spellings of English names are too often missing from the dictionaries
+        ("Philippines", "Kings Bay") for an English name's absence to mean anything.
+        """
+        p = self.params
+        if (
+            not p.decline
+            or not p.name_check
+            or period is None
+            or detect_lang(question) != "ja"
+            or not isinstance(self.tokenizer, JapaneseEnglishTokenizer)
+        ):
+            return None
+        inside = np.flatnonzero(self._in_period(period))
+        if not len(inside):
+            return None
+        held = np.isin(self.data.unit_doc, inside)  # the units of those releases
+        for name in proper_names(without_dates(question), self.tokenizer):
+            if any(name in self._normalized_text(int(d)) for d in inside):
+                continue
+            if self.lexicon is not None and any(
+                (found := self.data.bm25.postings(terms)) is not None and held[found[0]].any()
+                for as_name in (True, False)
+                for _, terms in self.lexicon.japanese(name, names=as_name)
+            ):
+                continue
+            return name
+        return None
+
+    def _normalized_text(self, doc_i: int) -> str:
+        """A release's text in NFKC (cached: names are matched on it)."""
+        found = self._nfkc.get(doc_i)
+        if found is None:
+            found = unicodedata.normalize("NFKC", self.docs[doc_i].text)
+            self._nfkc[doc_i] = found
+        return found
 
     def _missing_figure(self, question: str, scores: Scores, hits: list[Hit]) -> str | None:
         """The kind of figure the question asks for, if none of the best passages (from the

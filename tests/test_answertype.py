@@ -15,6 +15,7 @@ from index.answertype import (
     asks_for_person,
     expected_type,
     names_person,
+    proper_names,
 )
 from index.build import build_index
 from index.search import Retriever
@@ -163,3 +164,14 @@ def test_asks_for_person(question: str, asks: bool) -> None:
 )
 def test_names_person(text: str, lang: str, named: bool) -> None:
     assert names_person(text, lang, JapaneseEnglishTokenizer().tag) is named
+
+
+def test_proper_names() -> None:
+    tokenizer = JapaneseEnglishTokenizer()
+    question = "2024年5月のハワイでの日米豪防衛相会談で、日米安保条約第5条の尖閣諸島への適用は?"
+    assert proper_names(question, tokenizer) == ["ハワイ", "尖閣"]
+    assert proper_names("中谷防衛大臣とオースティン長官は何を確認したか", tokenizer) == [
+        "中谷",
+        "オースティン",
+    ]
+    assert proper_names("代表団はどの駐屯地を訪問したか。", tokenizer) == []

@@ -332,3 +332,17 @@ def test_the_meeting_preference_resolves_a_meeting_named_without_a_time(
     assert bonus(retriever, timed) == pytest.approx(p.date_bonus)
     both = retriever.with_params(meeting_with_time=True)
     assert bonus(both, timed) == pytest.approx(p.date_bonus + p.meeting_bonus)
+
+
+def test_a_name_no_release_of_that_time_mentions_is_declined(retriever: Retriever) -> None:
+    # the July 2024 releases are found and read as relevant, but none mentions 与那国
+    question = "2024年7月の日米防衛相会談で、与那国島への部隊配備について何が確認されたか。"
+    declined = retriever.ask(question)
+    assert not declined.answered and declined.missing == "name"
+    assert declined.unmentioned == "与那国" and declined.suggestions
+    assert retriever.with_params(name_check=False).ask(question).answered
+    # a name the releases of that time give in the other language only: ハワイ as "Hawaii"
+    hawaii = "2024年5月のハワイでの日米豪防衛相会談で、2027年に実施する計画が発表された演習は?"
+    assert retriever.ask(hawaii).answered
+    # without a time named, nothing is checked (the corpus may speak of it at another time)
+    assert retriever.ask("与那国島への部隊配備について何が確認されたか。").missing != "name"

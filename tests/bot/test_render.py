@@ -128,6 +128,21 @@ def test_no_figure_says_what_is_missing(lang: str, missing: str, said: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "No release from the time this question names mentions 尖閣\\*."),
+        ("ja", "質問の時期の発表には、「尖閣\\*」への言及がありませんでした。"),
+    ],
+)
+def test_an_unmentioned_name_is_said(lang: str, said: str) -> None:
+    # the name comes from the question: shown, with its markdown escaped
+    answer = Answer("q?", lang, False, [], [doc("a", path="a.txt")], "name", "尖閣*")
+    (reply,) = render.answer_replies(answer, lang)
+    assert said in reply.content
+    assert "<https://example.org/r>" in reply.content
+
+
+@pytest.mark.parametrize(
     ("text", "locale", "lang"),
     [
         ("日米韓の覚書は何に署名した？", "en-US", "ja"),
@@ -162,6 +177,10 @@ def test_cli_says_what_figure_is_missing() -> None:
     assert "求める割合を示す記述" in format_answer(answer)
     answer = Answer("What was the budget?", "en", False, [], [], "amount")
     assert "states the amount this question asks for" in format_answer(answer)
+    answer = Answer("尖閣は?", "ja", False, [], [], "name", "尖閣")
+    assert "「尖閣」への言及がありませんでした" in format_answer(answer)
+    answer = Answer("次回のEDDは?", "ja", False, [], [], "next")
+    assert "求める次回会合の予定を示す記述" in format_answer(answer)
 
 
 def test_a_passage_found_by_a_translation_says_by_which_word() -> None:
