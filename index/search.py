@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
+import re
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -382,7 +383,8 @@ class Retriever:
         releases are found and read as relevant, but none mentions 尖閣 (nor "Senkaku"), so
         they cannot say. Only Japanese questions are checked: unidic marks their names, while
         the Japanese spellings of English names are too often missing from the dictionaries
-        ("Philippines", "Kings Bay") for an English name's absence to mean anything.
+        ("Philippines", "Kings Bay") for an English name's absence to mean anything. For the
+        same reason a name in katakana (a foreign name: ヘグセス) is only looked for as written.
         """
         p = self.params
         if (
@@ -400,6 +402,8 @@ class Retriever:
         for name in proper_names(without_dates(question), self.tokenizer):
             if any(name in self._normalized_text(int(d)) for d in inside):
                 continue
+            if _KATAKANA.fullmatch(name):
+                continue  # a foreign name (ヘグセス): the dictionaries miss too many of them
             if self.lexicon is not None and any(
                 (found := self.data.bm25.postings(terms)) is not None and held[found[0]].any()
                 for as_name in (True, False)
@@ -625,3 +629,6 @@ def _doc_dates(doc: Document) -> list[dt.date]:
         if mention.date_end:
             dates.append(mention.date_end)
     return dates
+
+
+_KATAKANA = re.compile(r"[\u30a0-\u30ff]+")
