@@ -1,12 +1,15 @@
-"""Hybrid retrieval: FAISS (dense) + BM25 fused by reciprocal rank, with date preference,
-both languages kept, near-duplicates shown once, and the answering sentence marked."""
+"""Hybrid retrieval: FAISS (dense) + BM25 fused by reciprocal rank, with word translations
+across languages and preferences for the time, meeting and source a question names.
+
+:class:`Retriever` scores every passage here; choosing the passages to show and marking their
+answering sentence is in :mod:`index.passages`, saying the corpus does not answer in
+:mod:`index.declining`."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
 import logging
-import re
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -14,19 +17,19 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.answertype import asks_for_person, expected_type, names_person, proper_names
-from index.chunking import passage_span
+from index.answertype import asks_for_person, names_person
 from index.crosslingual import Translated, translated_evidence
 from index.dates import Period, find_dates, query_period
+from index.declining import Declining
 from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
 from index.lexicon import Lexicon, TermSet, open_lexicon, question_sets
 from index.meetings import Meeting, meeting_for_question
 from index.publishers import PUBLISHERS, named_sources
-from index.quoting import is_sentence, near_duplicate, shingles
+from index.quoting import is_sentence
 from index.ranking import Scored, Scores, SearchParams, rrf, without_dates
-from index.schema import Answer, Chunk, Document, Hit
-from index.text import detect_lang, sentence_spans
+from index.schema import Answer, Document
+from index.text import detect_lang
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
 log = logging.getLogger(__name__)
@@ -46,7 +49,7 @@ def validate_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
     return question
 
 
-class Retriever:
+class Retriever(Declining):
     """Answers questions from a loaded index.
 
     Args:
@@ -375,250 +378,6 @@ class Retriever:
             hits = []
         return Answer(question, q_lang, answered, hits, suggestions[:3], missing, unmentioned)
 
-    def _unmentioned_name(self, question: str, period: Period | None) -> str | None:
-        """A name (place, person, organisation) a Japanese question gives that no release
-        from the time it names mentions, in either language; None when all are mentioned.
-
-        「2024年5月の…会談で、日米安保条約第5条の尖閣への適用は確認されたか」: the May 2024
-        releases are found and read as relevant, but none mentions 尖閣 (nor "Senkaku"), so
-        they cannot say. Only Japanese questions are checked: unidic marks their names, while
-        the Japanese spellings of English names are too often missing from the dictionaries
-        ("Philippines", "Kings Bay") for an English name's absence to mean anything. For the
-        same reason a name in katakana (a foreign name: ヘグセス) is only looked for as written.
-        """
-        p = self.params
-        if (
-            not p.decline
-            or not p.name_check
-            or period is None
-            or detect_lang(question) != "ja"
-            or not isinstance(self.tokenizer, JapaneseEnglishTokenizer)
-        ):
-            return None
-        inside = np.flatnonzero(self._in_period(period))
-        if not len(inside):
-            return None
-        held = np.isin(self.data.unit_doc, inside)  # the units of those releases
-        for name in proper_names(without_dates(question), self.tokenizer):
-            if any(name in self._normalized_text(int(d)) for d in inside):
-                continue
-            if _KATAKANA.fullmatch(name):
-                continue  # a foreign name (ヘグセス): the dictionaries miss too many of them
-            if self.lexicon is not None and any(
-                (found := self.data.bm25.postings(terms)) is not None and held[found[0]].any()
-                for as_name in (True, False)
-                for _, terms in self.lexicon.japanese(name, names=as_name)
-            ):
-                continue
-            return name
-        return None
-
-    def _normalized_text(self, doc_i: int) -> str:
-        """A release's text in NFKC (cached: names are matched on it)."""
-        found = self._nfkc.get(doc_i)
-        if found is None:
-            found = unicodedata.normalize("NFKC", self.docs[doc_i].text)
-            self._nfkc[doc_i] = found
-        return found
-
-    def _missing_figure(self, question: str, scores: Scores, hits: list[Hit]) -> str | None:
-        """The kind of figure the question asks for, if none of the best passages (from the
-        time it names) states one; None when it asks for none or one is stated."""
-        wanted = expected_type(question)
-        depth = self.params.figure_depth
-        if wanted is None or not depth or not self.params.decline:
-            return None
-        shown = hits if len(hits) >= depth else self.select(scores, depth, scores.lang)
-        period = query_period(question)
-        if period is not None:  # a figure from another time does not answer
-            inside = self._in_period(period)
-            shown = [hit for hit in shown if inside[self.doc_by_id[hit.doc.id]]]
-        return None if any(wanted.stated_in(hit.chunk.text) for hit in shown) else wanted.name
-
-    def answerable(self, question: str, dense: np.ndarray) -> bool:
-        """Whether the corpus likely answers: the best passage beats the index's noise floor
-        and, if the question names a time, some release is from that time."""
-        floor = self.info.noise_floor
-        dense_known = self.params.mode != "bm25"
-        if (
-            dense_known
-            and floor is not None
-            and float(dense.max()) <= floor + self.params.noise_margin
-        ):
-            return False
-        period = query_period(question)
-        if period is not None:
-            return bool(self._in_period(period).any())
-        return True
-
-    def _in_period(self, period: Period) -> np.ndarray:
-        """Which releases are about a date within ``period``."""
-        days = self._release_days
-        inside = (days >= period.start.toordinal()) & (days <= period.end.toordinal())
-        return np.asarray(inside.any(axis=1))
-
-    def select(self, scores: Scores, k: int, q_lang: str) -> list[Hit]:
-        """Best passages first; of the first five, ``min_other`` are kept for the language the
-        question is not in (BM25 cannot match across languages, so those rank lower)."""
-        p = self.params
-        chosen: list[tuple[Scored, tuple[int, int]]] = []
-        per_doc: dict[int, int] = {}
-        window = min(k, 5)
-        has_other = any(lang != q_lang for lang in self._unit_langs)
-        need = min(p.min_other, window - 1) if has_other else 0
-        tried: set[int] = set()
-        seen: dict[int, set[str]] = {}
-        # a statement several releases repeat is quoted from the newest, unless the question
-        # names a time (then the date preference has picked the release)
-        newest = p.newest_copy and scores.period is None
-        units_seen: dict[int, set[str]] = {}
-        candidates = np.array([c.unit for c in scores.ranked], dtype=np.int64) if newest else None
-        while len(chosen) < k:
-            others = sum(1 for c, _ in chosen if self._unit_lang[c.unit] != q_lang)
-            must_other = len(chosen) < window and need - others >= window - len(chosen)
-            added = False
-            for s in scores.ranked:
-                if s.unit in tried or (must_other and self._unit_lang[s.unit] == q_lang):
-                    continue
-                if must_other and s.fused < p.other_ratio * scores.ranked[0].fused:
-                    break
-                tried.add(s.unit)
-                if candidates is not None:
-                    s = self._newest_copy(s, scores.ranked, candidates, units_seen)
-                    tried.add(s.unit)
-                if self._try_add(s, chosen, per_doc, seen):
-                    added = True
-                    break
-            if not added:
-                if not must_other:
-                    break
-                need = others  # no other-language passage left: fill with the rest
-        return [self._hit(s, span, scores) for s, span in chosen]
-
-    def _newest_copy(
-        self, s: Scored, ranked: list[Scored], units: np.ndarray, known: dict[int, set[str]]
-    ) -> Scored:
-        """``s``, or the same statement in a newer release among the candidates (its score
-        kept): "the EDD was established in 2010" is quoted from the latest EDD's release.
-        ``units`` are the candidates' units; ``known`` caches shingles for one question."""
-        day = self._doc_day[int(self.data.unit_doc[s.unit])]
-        if not day:
-            return s
-        days = self._doc_day[self.data.unit_doc[units]]
-        length, lengths = self._unit_len[s.unit], self._unit_len[units]
-        newer = np.flatnonzero(
-            (days > day)
-            & (self._unit_lang[units] == self._unit_lang[s.unit])
-            & (2 * np.minimum(lengths, length) >= np.maximum(lengths, length))
-        )
-        if not len(newer):
-            return s
-
-        def of(unit: int) -> set[str]:
-            if unit not in known:
-                a, b = (int(x) for x in self.data.unit_span[unit])
-                known[unit] = shingles(self.docs[int(self.data.unit_doc[unit])].text[a:b])
-            return known[unit]
-
-        for i in newer[np.argsort(-days[newer], kind="stable")].tolist():
-            if near_duplicate(of(s.unit), of(int(units[i])), 0.8):
-                best = ranked[i]
-                return Scored(best.unit, s.fused, best.dense, best.bm25)
-        return s
-
-    def _try_add(
-        self,
-        s: Scored,
-        chosen: list[tuple[Scored, tuple[int, int]]],
-        per_doc: dict[int, int],
-        seen: dict[int, set[str]] | None = None,
-    ) -> bool:
-        """Add ``s`` as a passage unless its release has enough, it overlaps a chosen passage
-        of the same release, or it repeats one (a reprint). ``seen`` caches shingles."""
-        doc_i = int(self.data.unit_doc[s.unit])
-        if per_doc.get(doc_i, 0) >= self.params.per_doc:
-            return False
-        units = self._units_of_doc[doc_i]
-        local = units.index(s.unit)
-        spans = [(int(a), int(b)) for a, b in self.data.unit_span[units].tolist()]
-        span = passage_span(spans, local, self.params.passage_chars)
-        seen = {} if seen is None else seen
-        mine: set[str] | None = None
-        for other, other_span in chosen:
-            other_doc = int(self.data.unit_doc[other.unit])
-            if other_doc == doc_i and span[0] < other_span[1] and other_span[0] < span[1]:
-                return False
-            if other.unit not in seen:
-                seen[other.unit] = shingles(
-                    self.docs[other_doc].text[other_span[0] : other_span[1]]
-                )
-            if mine is None:
-                mine = shingles(self.docs[doc_i].text[span[0] : span[1]])
-            if near_duplicate(mine, seen[other.unit]):
-                return False
-        chosen.append((s, span))
-        per_doc[doc_i] = per_doc.get(doc_i, 0) + 1
-        if mine is not None:
-            seen[s.unit] = mine
-        return True
-
-    def _hit(self, s: Scored, span: tuple[int, int], scores: Scores) -> Hit:
-        doc_i = int(self.data.unit_doc[s.unit])
-        doc = self.docs[doc_i]
-        best, best_score = s.unit, -np.inf
-        dense = scores.dense
-        # the question's own words, or in the other language the translations that matched
-        bm25 = (
-            scores.bm25
-            if doc.lang == scores.lang or scores.translated is None
-            else scores.translated
-        )
-        top_bm25 = float(bm25.max()) or 1.0
-        for u in self._units_of_doc[doc_i]:
-            us, ue = (int(x) for x in self.data.unit_span[u])
-            if us < span[0] or ue > span[1]:
-                continue
-            d = float(dense[u])
-            if d <= -1.0:
-                d = float(self.data.vectors.reconstruct(u) @ scores.qvec)
-            value = d + 0.05 * float(bm25[u]) / top_bm25
-            if self._fragment[u]:
-                value -= 0.1  # a heading or a link line says little: quote a sentence
-            if value > best_score:
-                best, best_score = u, value
-        unit_start, unit_end = (int(x) for x in self.data.unit_span[best])
-        qs, qe = self._best_sentence(doc, unit_start, unit_end, scores)
-        chunk = Chunk(s.unit, doc.id, span[0], span[1], doc.text[span[0] : span[1]], doc.lang)
-        matched: tuple[tuple[str, str], ...] = ()
-        if doc.lang != scores.lang and scores.translations:
-            held = set(self.tokenizer(chunk.text))
-            glue = "" if doc.lang == "ja" else " "
-            matched = tuple(
-                (words, glue.join(target))
-                for target, words in scores.translations.items()
-                if held.issuperset(target) and glue.join(target) != words.lower()
-            )
-        return Hit(chunk, doc, s.fused, doc.text[qs:qe], qs, qe, matched)
-
-    def _best_sentence(
-        self, doc: Document, start: int, end: int, scores: Scores
-    ) -> tuple[int, int]:
-        """Within a unit of several sentences, the one sharing the rarest question terms (in
-        the other language: their translations that matched); the longest when none does."""
-        text = doc.text
-        spans = sentence_spans(text, start, end)
-        if len(spans) <= 1:
-            return start, end
-        wanted = set(scores.terms) if doc.lang == scores.lang else set(scores.translated_terms)
-        vocab = self.data.bm25.vocab
-        idf = self._idf
-
-        def weight(span: tuple[int, int]) -> tuple[float, int]:
-            found = wanted.intersection(self.tokenizer(text[span[0] : span[1]]))
-            return sum(float(idf[vocab[t]]) for t in found if t in vocab), span[1] - span[0]
-
-        return max(spans, key=weight)
-
 
 def _doc_dates(doc: Document) -> list[dt.date]:
     """The dates a release is about: its own date and the first dates its text gives."""
@@ -629,6 +388,3 @@ def _doc_dates(doc: Document) -> list[dt.date]:
         if mention.date_end:
             dates.append(mention.date_end)
     return dates
-
-
-_KATAKANA = re.compile(r"[\u30a0-\u30ff]+")

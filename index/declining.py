@@ -1,0 +1,116 @@
+"""Saying that the corpus does not answer, when the best passages cannot.
+
+Besides the noise floor (a question no closer to any passage than off-topic probes get) and a
+time no release covers, a question is declined when what it asks for is a kind of thing none of
+its best passages states (a figure, a next meeting: :mod:`index.answertype`), or when it gives a
+name that no release of the time it names mentions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+
+from index.answertype import expected_type, proper_names
+from index.dates import Period, query_period
+from index.lexicon import Lexicon
+from index.passages import Passages
+from index.ranking import Scores, without_dates
+from index.schema import Hit
+from index.text import detect_lang
+from index.tokenize import JapaneseEnglishTokenizer
+
+_KATAKANA = re.compile(r"[\u30a0-\u30ff]+")
+
+
+class Declining(Passages):
+    """The declining half of :class:`index.search.Retriever` (which sets these attributes)."""
+
+    lexicon: Lexicon | None
+    doc_by_id: dict[str, int]
+    _release_days: np.ndarray
+    _nfkc: dict[int, str]
+
+    def _unmentioned_name(self, question: str, period: Period | None) -> str | None:
+        """A name (place, person, organisation) a Japanese question gives that no release
+        from the time it names mentions, in either language; None when all are mentioned.
+
+        「2024年5月の…会談で、日米安保条約第5条の尖閣への適用は確認されたか」: the May 2024
+        releases are found and read as relevant, but none mentions 尖閣 (nor "Senkaku"), so
+        they cannot say. Only Japanese questions are checked: unidic marks their names, while
+        the Japanese spellings of English names are too often missing from the dictionaries
+        ("Philippines", "Kings Bay") for an English name's absence to mean anything. For the
+        same reason a name in katakana (a foreign name: ヘグセス) is only looked for as written.
+        """
+        p = self.params
+        if (
+            not p.decline
+            or not p.name_check
+            or period is None
+            or detect_lang(question) != "ja"
+            or not isinstance(self.tokenizer, JapaneseEnglishTokenizer)
+        ):
+            return None
+        inside = np.flatnonzero(self._in_period(period))
+        if not len(inside):
+            return None
+        held = np.isin(self.data.unit_doc, inside)  # the units of those releases
+        for name in proper_names(without_dates(question), self.tokenizer):
+            if any(name in self._normalized_text(int(d)) for d in inside):
+                continue
+            if _KATAKANA.fullmatch(name):
+                continue  # a foreign name (ヘグセス): the dictionaries miss too many of them
+            if self.lexicon is not None and any(
+                (found := self.data.bm25.postings(terms)) is not None and held[found[0]].any()
+                for as_name in (True, False)
+                for _, terms in self.lexicon.japanese(name, names=as_name)
+            ):
+                continue
+            return name
+        return None
+
+    def _normalized_text(self, doc_i: int) -> str:
+        """A release's text in NFKC (cached: names are matched on it)."""
+        found = self._nfkc.get(doc_i)
+        if found is None:
+            found = unicodedata.normalize("NFKC", self.docs[doc_i].text)
+            self._nfkc[doc_i] = found
+        return found
+
+    def _missing_figure(self, question: str, scores: Scores, hits: list[Hit]) -> str | None:
+        """The kind of figure the question asks for, if none of the best passages (from the
+        time it names) states one; None when it asks for none or one is stated."""
+        wanted = expected_type(question)
+        depth = self.params.figure_depth
+        if wanted is None or not depth or not self.params.decline:
+            return None
+        shown = hits if len(hits) >= depth else self.select(scores, depth, scores.lang)
+        period = query_period(question)
+        if period is not None:  # a figure from another time does not answer
+            inside = self._in_period(period)
+            shown = [hit for hit in shown if inside[self.doc_by_id[hit.doc.id]]]
+        return None if any(wanted.stated_in(hit.chunk.text) for hit in shown) else wanted.name
+
+    def answerable(self, question: str, dense: np.ndarray) -> bool:
+        """Whether the corpus likely answers: the best passage beats the index's noise floor
+        and, if the question names a time, some release is from that time."""
+        floor = self.data.info.noise_floor
+        dense_known = self.params.mode != "bm25"
+        if (
+            dense_known
+            and floor is not None
+            and float(dense.max()) <= floor + self.params.noise_margin
+        ):
+            return False
+        period = query_period(question)
+        if period is not None:
+            return bool(self._in_period(period).any())
+        return True
+
+    def _in_period(self, period: Period) -> np.ndarray:
+        """Which releases are about a date within ``period``."""
+        days = self._release_days
+        inside = (days >= period.start.toordinal()) & (days <= period.end.toordinal())
+        return np.asarray(inside.any(axis=1))

@@ -1,0 +1,196 @@
+"""Choosing the passages to show for a question and marking the sentence that answers.
+
+The ranked candidates of :meth:`index.search.Retriever.score` become passages: a unit with its
+neighbours, at most ``per_doc`` from one release, none overlapping or reprinting another, some
+kept for the other language, a statement several releases repeat quoted from the newest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index import store
+from index.chunking import passage_span
+from index.quoting import near_duplicate, shingles
+from index.ranking import Scored, Scores, SearchParams
+from index.schema import Chunk, Document, Hit
+from index.text import sentence_spans
+from index.tokenize import Tokenizer
+
+
+class Passages:
+    """The passage half of :class:`index.search.Retriever` (which sets these attributes)."""
+
+    data: store.IndexData
+    docs: list[Document]
+    params: SearchParams
+    tokenizer: Tokenizer
+    _unit_lang: np.ndarray
+    _unit_langs: list[str]
+    _units_of_doc: dict[int, list[int]]
+    _fragment: np.ndarray
+    _doc_day: np.ndarray
+    _unit_len: np.ndarray
+    _idf: np.ndarray
+
+    def select(self, scores: Scores, k: int, q_lang: str) -> list[Hit]:
+        """Best passages first; of the first five, ``min_other`` are kept for the language the
+        question is not in (BM25 cannot match across languages, so those rank lower)."""
+        p = self.params
+        chosen: list[tuple[Scored, tuple[int, int]]] = []
+        per_doc: dict[int, int] = {}
+        window = min(k, 5)
+        has_other = any(lang != q_lang for lang in self._unit_langs)
+        need = min(p.min_other, window - 1) if has_other else 0
+        tried: set[int] = set()
+        seen: dict[int, set[str]] = {}
+        # a statement several releases repeat is quoted from the newest, unless the question
+        # names a time (then the date preference has picked the release)
+        newest = p.newest_copy and scores.period is None
+        units_seen: dict[int, set[str]] = {}
+        candidates = np.array([c.unit for c in scores.ranked], dtype=np.int64) if newest else None
+        while len(chosen) < k:
+            others = sum(1 for c, _ in chosen if self._unit_lang[c.unit] != q_lang)
+            must_other = len(chosen) < window and need - others >= window - len(chosen)
+            added = False
+            for s in scores.ranked:
+                if s.unit in tried or (must_other and self._unit_lang[s.unit] == q_lang):
+                    continue
+                if must_other and s.fused < p.other_ratio * scores.ranked[0].fused:
+                    break
+                tried.add(s.unit)
+                if candidates is not None:
+                    s = self._newest_copy(s, scores.ranked, candidates, units_seen)
+                    tried.add(s.unit)
+                if self._try_add(s, chosen, per_doc, seen):
+                    added = True
+                    break
+            if not added:
+                if not must_other:
+                    break
+                need = others  # no other-language passage left: fill with the rest
+        return [self._hit(s, span, scores) for s, span in chosen]
+
+    def _newest_copy(
+        self, s: Scored, ranked: list[Scored], units: np.ndarray, known: dict[int, set[str]]
+    ) -> Scored:
+        """``s``, or the same statement in a newer release among the candidates (its score
+        kept): "the EDD was established in 2010" is quoted from the latest EDD's release.
+        ``units`` are the candidates' units; ``known`` caches shingles for one question."""
+        day = self._doc_day[int(self.data.unit_doc[s.unit])]
+        if not day:
+            return s
+        days = self._doc_day[self.data.unit_doc[units]]
+        length, lengths = self._unit_len[s.unit], self._unit_len[units]
+        newer = np.flatnonzero(
+            (days > day)
+            & (self._unit_lang[units] == self._unit_lang[s.unit])
+            & (2 * np.minimum(lengths, length) >= np.maximum(lengths, length))
+        )
+        if not len(newer):
+            return s
+
+        def of(unit: int) -> set[str]:
+            if unit not in known:
+                a, b = (int(x) for x in self.data.unit_span[unit])
+                known[unit] = shingles(self.docs[int(self.data.unit_doc[unit])].text[a:b])
+            return known[unit]
+
+        for i in newer[np.argsort(-days[newer], kind="stable")].tolist():
+            if near_duplicate(of(s.unit), of(int(units[i])), 0.8):
+                best = ranked[i]
+                return Scored(best.unit, s.fused, best.dense, best.bm25)
+        return s
+
+    def _try_add(
+        self,
+        s: Scored,
+        chosen: list[tuple[Scored, tuple[int, int]]],
+        per_doc: dict[int, int],
+        seen: dict[int, set[str]] | None = None,
+    ) -> bool:
+        """Add ``s`` as a passage unless its release has enough, it overlaps a chosen passage
+        of the same release, or it repeats one (a reprint). ``seen`` caches shingles."""
+        doc_i = int(self.data.unit_doc[s.unit])
+        if per_doc.get(doc_i, 0) >= self.params.per_doc:
+            return False
+        units = self._units_of_doc[doc_i]
+        local = units.index(s.unit)
+        spans = [(int(a), int(b)) for a, b in self.data.unit_span[units].tolist()]
+        span = passage_span(spans, local, self.params.passage_chars)
+        seen = {} if seen is None else seen
+        mine: set[str] | None = None
+        for other, other_span in chosen:
+            other_doc = int(self.data.unit_doc[other.unit])
+            if other_doc == doc_i and span[0] < other_span[1] and other_span[0] < span[1]:
+                return False
+            if other.unit not in seen:
+                seen[other.unit] = shingles(
+                    self.docs[other_doc].text[other_span[0] : other_span[1]]
+                )
+            if mine is None:
+                mine = shingles(self.docs[doc_i].text[span[0] : span[1]])
+            if near_duplicate(mine, seen[other.unit]):
+                return False
+        chosen.append((s, span))
+        per_doc[doc_i] = per_doc.get(doc_i, 0) + 1
+        if mine is not None:
+            seen[s.unit] = mine
+        return True
+
+    def _hit(self, s: Scored, span: tuple[int, int], scores: Scores) -> Hit:
+        doc_i = int(self.data.unit_doc[s.unit])
+        doc = self.docs[doc_i]
+        best, best_score = s.unit, -np.inf
+        dense = scores.dense
+        # the question's own words, or in the other language the translations that matched
+        bm25 = (
+            scores.bm25
+            if doc.lang == scores.lang or scores.translated is None
+            else scores.translated
+        )
+        top_bm25 = float(bm25.max()) or 1.0
+        for u in self._units_of_doc[doc_i]:
+            us, ue = (int(x) for x in self.data.unit_span[u])
+            if us < span[0] or ue > span[1]:
+                continue
+            d = float(dense[u])
+            if d <= -1.0:
+                d = float(self.data.vectors.reconstruct(u) @ scores.qvec)
+            value = d + 0.05 * float(bm25[u]) / top_bm25
+            if self._fragment[u]:
+                value -= 0.1  # a heading or a link line says little: quote a sentence
+            if value > best_score:
+                best, best_score = u, value
+        unit_start, unit_end = (int(x) for x in self.data.unit_span[best])
+        qs, qe = self._best_sentence(doc, unit_start, unit_end, scores)
+        chunk = Chunk(s.unit, doc.id, span[0], span[1], doc.text[span[0] : span[1]], doc.lang)
+        matched: tuple[tuple[str, str], ...] = ()
+        if doc.lang != scores.lang and scores.translations:
+            held = set(self.tokenizer(chunk.text))
+            glue = "" if doc.lang == "ja" else " "
+            matched = tuple(
+                (words, glue.join(target))
+                for target, words in scores.translations.items()
+                if held.issuperset(target) and glue.join(target) != words.lower()
+            )
+        return Hit(chunk, doc, s.fused, doc.text[qs:qe], qs, qe, matched)
+
+    def _best_sentence(
+        self, doc: Document, start: int, end: int, scores: Scores
+    ) -> tuple[int, int]:
+        """Within a unit of several sentences, the one sharing the rarest question terms (in
+        the other language: their translations that matched); the longest when none does."""
+        text = doc.text
+        spans = sentence_spans(text, start, end)
+        if len(spans) <= 1:
+            return start, end
+        wanted = set(scores.terms) if doc.lang == scores.lang else set(scores.translated_terms)
+        vocab = self.data.bm25.vocab
+        idf = self._idf
+
+        def weight(span: tuple[int, int]) -> tuple[float, int]:
+            found = wanted.intersection(self.tokenizer(text[span[0] : span[1]]))
+            return sum(float(idf[vocab[t]]) for t in found if t in vocab), span[1] - span[0]
+
+        return max(spans, key=weight)
