@@ -181,16 +181,7 @@ class Retriever(Declining):
             ranks = rrf(np.where(found.scores > 0, found.scores, -np.inf), p.candidates, p.rrf_k)
             fused += p.translate_weight * ranks
         fused += self._preferences(question, fused, period)
-        positive = np.flatnonzero(fused > 0)
-        if p.fragment_penalty:
-            fused[positive[self._fragment[positive]]] *= 1.0 - p.fragment_penalty
-        if p.person_penalty and asks_for_person(question):
-            best = positive[np.argsort(-fused[positive], kind="stable")[: p.candidates]]
-            nobody = np.array([not self._names_person(int(u)) for u in best], dtype=bool)
-            fused[best[nobody]] *= 1.0 - p.person_penalty
-        if len(positive) > p.candidates:
-            positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
-        order = positive[np.argsort(-fused[positive], kind="stable")]
+        order = self._candidates(question, fused)
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
         if found is None:
             return Scores(scored, dense, bm25, qvec, terms, q_lang, period=period)
@@ -206,6 +197,21 @@ class Retriever(Declining):
             found.pairs,
             period,
         )
+
+    def _candidates(self, question: str, fused: np.ndarray) -> np.ndarray:
+        """The ``candidates`` best units, best first, after cutting back headings and captions
+        and, for a question asking who, passages naming nobody (``fused`` is changed)."""
+        p = self.params
+        positive = np.flatnonzero(fused > 0)
+        if p.fragment_penalty:
+            fused[positive[self._fragment[positive]]] *= 1.0 - p.fragment_penalty
+        if p.person_penalty and asks_for_person(question):
+            best = positive[np.argsort(-fused[positive], kind="stable")[: p.candidates]]
+            nobody = np.array([not self._names_person(int(u)) for u in best], dtype=bool)
+            fused[best[nobody]] *= 1.0 - p.person_penalty
+        if len(positive) > p.candidates:
+            positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
+        return positive[np.argsort(-fused[positive], kind="stable")]
 
     def _names_person(self, unit: int) -> bool:
         """Whether the unit names a person (worked out once per unit, when first needed)."""
