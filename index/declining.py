@@ -87,9 +87,8 @@ class Declining(Passages):
         if wanted is None or not depth or not self.params.decline:
             return None
         shown = hits if len(hits) >= depth else self.select(scores, depth, scores.lang)
-        period = query_period(question)
-        if period is not None:  # a figure from another time does not answer
-            inside = self._in_period(period)
+        if scores.period is not None:  # a figure from another time does not answer
+            inside = self._in_period(scores.period)
             shown = [hit for hit in shown if inside[self.doc_by_id[hit.doc.id]]]
         return None if any(wanted.stated_in(hit.chunk.text) for hit in shown) else wanted.name
 

@@ -25,7 +25,7 @@ from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
 from index.lexicon import Lexicon, TermSet, open_lexicon, question_sets
 from index.meetings import Meeting, meeting_for_question
-from index.publishers import PUBLISHERS, named_sources
+from index.publishers import Publisher, named_sources
 from index.quoting import is_sentence
 from index.ranking import Scored, Scores, SearchParams, rrf, without_dates
 from index.schema import Answer, Document
@@ -319,17 +319,16 @@ class Retriever(Declining):
                     preferred[self.doc_by_id[source["path"]]] += p.meeting_bonus
         if p.publisher_bonus:
             for source in named_sources(question):
-                preferred += np.where(self._published_by(source.key), p.publisher_bonus, 0.0)
+                preferred += np.where(self._published_by(source), p.publisher_bonus, 0.0)
         return np.where(fused > 0, preferred[self.data.unit_doc], 0.0)
 
-    def _published_by(self, key: str) -> np.ndarray:
-        """Which releases are the body ``key``'s (computed once per body)."""
-        if key not in self._publisher_docs:
-            source = next(pub for pub in PUBLISHERS if pub.key == key)
-            self._publisher_docs[key] = np.array(
+    def _published_by(self, source: Publisher) -> np.ndarray:
+        """Which releases are ``source``'s (computed once per body)."""
+        if source.key not in self._publisher_docs:
+            self._publisher_docs[source.key] = np.array(
                 [source.publishes(doc) for doc in self.docs], dtype=bool
             )
-        return self._publisher_docs[key]
+        return self._publisher_docs[source.key]
 
     def _allowed_docs(
         self, since: dt.date | None, until: dt.date | None, lang: str | None
