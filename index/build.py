@@ -54,6 +54,23 @@ def embedding_text(doc: Document, start: int, end: int) -> str:
     return f"{doc.title}\n{doc.text[start:end]}"
 
 
+def bm25_terms(
+    docs: list[Document], unit_doc: np.ndarray, unit_span: np.ndarray, tokenizer: Tokenizer
+) -> list[list[str]]:
+    """What BM25 indexes for each unit: its words and its release's title, as the model sees
+    the title too (:func:`embedding_text`). Words the title gives every unit of a release
+    ("extended deterrence", 「日米外相会談」) then rank the release as a whole, and within it
+    the passage holding the rest of the question's words comes first instead of the one that
+    happens to repeat the meeting's name."""
+    titles: dict[int, list[str]] = {}
+    terms = []
+    for d, (s, e) in zip(unit_doc.tolist(), unit_span.tolist(), strict=True):
+        if d not in titles:
+            titles[d] = tokenizer(docs[d].title)
+        terms.append(tokenizer(docs[d].text[s:e]) + titles[d])
+    return terms
+
+
 def corpus_fingerprint(docs: list[Document]) -> str:
     digest = hashlib.sha256()
     for doc in sorted(docs, key=lambda d: d.id):
@@ -138,9 +155,7 @@ def build_index(
         flat = faiss.IndexFlatIP(embedder.dim)
         flat.add(vectors)
         noise_floor = _noise_floor(flat, embedder)
-        bm25 = BM25.fit(
-            [tokenizer(docs[d].text[s:e]) for d, (s, e) in zip(unit_doc, unit_span, strict=True)]
-        )
+        bm25 = BM25.fit(bm25_terms(docs, unit_doc, unit_span, tokenizer))
         meetings = _extract_meetings(docs, unit_doc, unit_span, vectors, progress)
         dates = [d.date for d in docs if d.date]
         info = store.IndexInfo(

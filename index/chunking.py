@@ -40,14 +40,25 @@ def document_units(
     return units
 
 
-def passage_span(units: list[tuple[int, int]], i: int, max_chars: int) -> tuple[int, int]:
-    """Unit ``i`` with the unit before and the one after, each only where it still fits.
+def passage_span(
+    units: list[tuple[int, int]],
+    i: int,
+    max_chars: int,
+    shown: list[tuple[int, int]] | None = None,
+) -> tuple[int, int]:
+    """Unit ``i`` with the unit before and the one after, each only where it still fits and
+    is not already in a ``shown`` span (of the same document).
 
     The unit before comes first: it usually names who or what the hit's sentence is about.
     """
+
+    def free(j: int) -> bool:
+        a, b = units[j]
+        return not any(a < end and start < b for start, end in shown or ())
+
     start, end = units[i]
-    if i > 0 and end - units[i - 1][0] <= max_chars:
+    if i > 0 and end - units[i - 1][0] <= max_chars and free(i - 1):
         start = units[i - 1][0]
-    if i + 1 < len(units) and units[i + 1][1] - start <= max_chars:
+    if i + 1 < len(units) and units[i + 1][1] - start <= max_chars and free(i + 1):
         end = units[i + 1][1]
     return start, end

@@ -109,21 +109,25 @@ class Passages:
         per_doc: dict[int, int],
         seen: dict[int, set[str]] | None = None,
     ) -> bool:
-        """Add ``s`` as a passage unless its release has enough, it overlaps a chosen passage
-        of the same release, or it repeats one (a reprint). ``seen`` caches shingles."""
+        """Add ``s`` as a passage unless its release has enough, its unit is already shown,
+        or it repeats a chosen passage (a reprint). Its neighbours join it only where they are
+        not shown yet, so the answer next to a passage already chosen still gets its own.
+        ``seen`` caches shingles."""
         doc_i = int(self.data.unit_doc[s.unit])
         if per_doc.get(doc_i, 0) >= self.params.per_doc:
             return False
         units = self._units_of_doc[doc_i]
         local = units.index(s.unit)
         spans = [(int(a), int(b)) for a, b in self.data.unit_span[units].tolist()]
-        span = passage_span(spans, local, self.params.passage_chars)
+        shown = [span for other, span in chosen if int(self.data.unit_doc[other.unit]) == doc_i]
+        unit_start, unit_end = spans[local]
+        if any(a < unit_end and unit_start < b for a, b in shown):
+            return False
+        span = passage_span(spans, local, self.params.passage_chars, shown)
         seen = {} if seen is None else seen
         mine: set[str] | None = None
         for other, other_span in chosen:
             other_doc = int(self.data.unit_doc[other.unit])
-            if other_doc == doc_i and span[0] < other_span[1] and other_span[0] < span[1]:
-                return False
             if other.unit not in seen:
                 seen[other.unit] = shingles(
                     self.docs[other_doc].text[other_span[0] : other_span[1]]
@@ -143,13 +147,10 @@ class Passages:
         doc = self.docs[doc_i]
         best, best_score = s.unit, -np.inf
         dense = scores.dense
-        # the question's own words, or in the other language the translations that matched
-        bm25 = (
-            scores.bm25
-            if doc.lang == scores.lang or scores.translated is None
-            else scores.translated
-        )
-        top_bm25 = float(bm25.max()) or 1.0
+        # the question's own words, or in the other language the translations that matched;
+        # as the unit itself holds them (BM25 also gives it its release's title)
+        wanted = self._wanted(doc, scores)
+        most = self._weight(wanted) or 1.0
         for u in self._units_of_doc[doc_i]:
             us, ue = (int(x) for x in self.data.unit_span[u])
             if us < span[0] or ue > span[1]:
@@ -157,7 +158,8 @@ class Passages:
             d = float(dense[u])
             if d <= -1.0:
                 d = float(self.data.vectors.reconstruct(u) @ scores.qvec)
-            value = d + 0.05 * float(bm25[u]) / top_bm25
+            held = wanted.intersection(self.tokenizer(doc.text[us:ue])) if wanted else set()
+            value = d + 0.05 * self._weight(held) / most
             if self._fragment[u]:
                 value -= 0.1  # a heading or a link line says little: quote a sentence
             if value > best_score:
@@ -185,12 +187,21 @@ class Passages:
         spans = sentence_spans(text, start, end)
         if len(spans) <= 1:
             return start, end
-        wanted = set(scores.terms) if doc.lang == scores.lang else set(scores.translated_terms)
-        vocab = self.data.bm25.vocab
-        idf = self._idf
+        wanted = self._wanted(doc, scores)
 
         def weight(span: tuple[int, int]) -> tuple[float, int]:
             found = wanted.intersection(self.tokenizer(text[span[0] : span[1]]))
-            return sum(float(idf[vocab[t]]) for t in found if t in vocab), span[1] - span[0]
+            return self._weight(found), span[1] - span[0]
 
         return max(spans, key=weight)
+
+    @staticmethod
+    def _wanted(doc: Document, scores: Scores) -> set[str]:
+        """The question's terms, or for a release in the other language the translations of
+        them that matched."""
+        return set(scores.terms) if doc.lang == scores.lang else set(scores.translated_terms)
+
+    def _weight(self, found: set[str]) -> float:
+        """The idf summed over the ``found`` terms the index knows."""
+        vocab = self.data.bm25.vocab
+        return sum(float(self._idf[vocab[t]]) for t in found if t in vocab)

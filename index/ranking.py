@@ -19,7 +19,9 @@ class SearchParams:
     bm25_weight: float = 1.0
     candidates: int = 200
     date_bonus: float = 0.02  # added to the fused score of releases from the question's period
-    per_doc: int = 2
+    # passages from one release (2 measured worse once passages stopped overlapping: the
+    # answer beside a shown passage lost its place to another release)
+    per_doc: int = 3
     min_other: int = 2  # passages in the other language among the first five
     other_ratio: float = 0.5
     # BM25 matches in other-language releases are only stray acronyms ("EDD", "ACM")
@@ -60,7 +62,7 @@ class SearchParams:
     # releases, else of the releases of the translate_scope best passages).
     translate_weight: float = 1.0
     translate_readings: int = 1
-    translate_context: int = 10
+    translate_context: int = 20
     translate_units: int = 1
     translate_scope: int = 20
     # Decline when the best passage is no closer than off-topic probes get (index.probes),

@@ -36,7 +36,7 @@ from index.schema import Document
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 indexes each unit with its release's title
 MANIFEST = "manifest.json"
 _DATA_FILES = ("documents.json", "units.npz", "vectors.faiss", "bm25.npz", "bm25_vocab.json")
 
@@ -169,7 +169,10 @@ def load(root: Path, model_id: str | None = None, model_checksum: str | None = N
     import faiss
 
     folder = resolve(root)
-    info = read_info(folder)
+    try:
+        info = read_info(folder)
+    except IndexMismatch as exc:  # name the root, which is what gets rebuilt
+        raise IndexMismatch(root, exc.reason) from None
     if model_id is not None and (info.model_id, info.model_checksum) != (model_id, model_checksum):
         raise IndexMismatch(
             root, f"it was built with model {info.model_id!r}, the configured model is {model_id!r}"

@@ -15,10 +15,12 @@ import numpy as np
 import pytest
 
 from index import store
-from index.build import build_index
+from index.build import bm25_terms, build_index
 from index.embed import HashingEmbedder
 from index.errors import BuildInProgress, IndexCorrupt, IndexMismatch, IndexMissing
+from index.schema import Document
 from index.search import Retriever
+from index.tokenize import JapaneseEnglishTokenizer
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SMALL = [
@@ -82,8 +84,27 @@ def test_other_format_refused(small_corpus: Path, tmp_path: Path) -> None:
     data = json.loads(manifest.read_text())
     data["format_version"] = 999
     manifest.write_text(json.dumps(data))
-    with pytest.raises(IndexMismatch, match="format"):
+    with pytest.raises(IndexMismatch, match="format") as refused:
         Retriever.load(tmp_path / "index", HashingEmbedder())
+    # the rebuild it suggests is of the index, not of the build folder behind it
+    assert str(refused.value).endswith(f"`secbrief index build --index {tmp_path / 'index'}`")
+
+
+def test_bm25_holds_each_unit_with_its_release_title() -> None:
+    def doc(path: str, title: str, text: str, lang: str) -> Document:
+        return Document(path, path, title, None, None, lang, None, text)
+
+    docs = [
+        doc("a.txt", "Extended Deterrence Dialogue", "The U.S. side was co-chaired by Bell.", "en"),
+        doc("b.txt", "日米外相会談", "両外相は一致しました。", "ja"),
+    ]
+    unit_doc = np.array([0, 0, 1])
+    unit_span = np.array([[0, 13], [14, 37], [0, 11]])
+    terms = bm25_terms(docs, unit_doc, unit_span, JapaneseEnglishTokenizer())
+    assert terms[0][-3:] == ["extended", "deterrence", "dialogue"]
+    assert "side" in terms[0] and "bell" not in terms[0]
+    assert "bell" in terms[1] and terms[1][-3:] == terms[0][-3:]
+    assert "外相" in terms[2] and "会談" in terms[2]
 
 
 def test_missing_and_corrupt_index(small_corpus: Path, tmp_path: Path) -> None:
@@ -132,7 +153,7 @@ def test_second_build_refused_while_one_runs(small_corpus: Path, tmp_path: Path)
 _SLOW_BUILD = """
 import sys, time
 from pathlib import Path
-from index.build import build_index
+from index.build import bm25_terms, build_index
 from index.embed import HashingEmbedder
 
 class Slow(HashingEmbedder):

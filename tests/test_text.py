@@ -91,3 +91,11 @@ def test_passage_adds_neighbours_within_limit() -> None:
     assert passage_span(units, 1, 480) == (0, 300)
     assert passage_span(units, 3, 480) == (301, 900)
     assert passage_span(units, 2, 250) == (101, 300)
+
+
+def test_passage_leaves_out_neighbours_already_shown() -> None:
+    units = [(0, 100), (101, 200), (201, 300), (301, 400)]
+    assert passage_span(units, 2, 480) == (101, 400)
+    # the unit before is in a passage shown already: it is not shown twice
+    assert passage_span(units, 2, 480, shown=[(0, 200)]) == (201, 400)
+    assert passage_span(units, 1, 480, shown=[(201, 400)]) == (0, 200)
