@@ -21,7 +21,7 @@ from _common import DEV_QA, ROOT, p50, pct, peak_rss_mb, table
 
 from index import store
 from index.bm25 import BM25
-from index.build import build_index
+from index.build import bm25_terms, build_index
 from index.embed import load_embedder
 from index.errors import IndexMissing
 from index.evaluate import read_qa
@@ -40,10 +40,7 @@ def synthetic(data: store.IndexData, size: int, seed: int = 0) -> store.IndexDat
     copies = -(-size // n)
     vecs = data.vectors.reconstruct_n(0, n)
     tokenizer = JapaneseEnglishTokenizer()
-    base_terms = [
-        tokenizer(data.docs[d].text[s:e])
-        for d, (s, e) in zip(data.unit_doc.tolist(), data.unit_span.tolist(), strict=True)
-    ]
+    base_terms = bm25_terms(data.docs, data.unit_doc, data.unit_span, tokenizer)
     docs, unit_doc, spans, all_vecs, terms = [], [], [], [], []
     meetings = []
     for c in range(copies):

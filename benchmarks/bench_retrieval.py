@@ -39,6 +39,13 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("hybrid, repeated statements not quoted from the newest", {"newest_copy": False}),
     ("hybrid, dense ranked across languages", {"lang_norm": False}),
     ("hybrid, BM25 surface forms", {"_tokenizer": "surface"}),
+    ("hybrid, BM25 without the release title", {"_bm25": "units"}),
+    ("hybrid, two passages per release", {"per_doc": 2}),
+    (
+        "hybrid, as before: two per release, a passage overlapping a shown one dropped",
+        {"per_doc": 2, "_passages": "overlap"},
+    ),
+    ("hybrid, missing words judged on the 10 best passages", {"translate_context": 10}),
 ]
 
 
@@ -69,9 +76,15 @@ def main() -> None:
     for name, changes in VARIANTS:
         changes = dict(changes)
         form = changes.pop("_tokenizer", None)
+        plain_bm25 = changes.pop("_bm25", None)
+        overlap = changes.pop("_passages", None)
         retriever = base.with_params(**changes)
         if form:
             retriever = _with_tokenizer(args.index, embedder, str(form), retriever)
+        if plain_bm25:
+            retriever = _without_titles(retriever)
+        if overlap:
+            retriever = _dropping_overlaps(retriever)
         undeclining = retriever.with_params(decline=False)
         report = evaluate(
             items,
@@ -81,6 +94,7 @@ def main() -> None:
         )
         by = {g: (r1, r5, mrr) for g, _, r1, r5, mrr in report.rows()}
         declined, unanswerable, wrong, answerable = report.declined()
+        quoted, found = report.quotes()
         rows.append(
             [
                 name,
@@ -90,6 +104,7 @@ def main() -> None:
                 by["lang=en"][1],
                 f"{declined}/{unanswerable}",
                 f"{wrong}/{answerable}",
+                f"{quoted}/{found}",
             ]
         )
     print(f"Retrieval on {args.qa} ({len(items)} questions)\n")
@@ -105,10 +120,55 @@ def main() -> None:
                 "R@5 en",
                 "unanswerable declined",
                 "answerable declined",
+                "quote holds the answer",
             ],
             rows,
         )
     )
+
+
+def _without_titles(retriever: Retriever) -> Retriever:
+    """The same index with BM25 over each unit's own words only (as in index format 1)."""
+    from dataclasses import replace
+
+    from index.bm25 import BM25
+
+    data = retriever.data
+    bm25 = BM25.fit(
+        [
+            retriever.tokenizer(data.docs[d].text[a:b])
+            for d, (a, b) in zip(data.unit_doc.tolist(), data.unit_span.tolist(), strict=True)
+        ]
+    )
+    return Retriever(
+        replace(data, bm25=bm25),
+        retriever.embedder,
+        retriever.tokenizer,
+        retriever.params,
+        retriever.lexicon,
+    )
+
+
+def _dropping_overlaps(retriever: Retriever) -> Retriever:
+    """Passages as before: one whose neighbours are shown already is dropped, not trimmed."""
+    import index.passages
+
+    class Dropping(Retriever):
+        def _try_add(self, s, chosen, per_doc, seen=None):  # type: ignore[no-untyped-def]
+            doc_i = int(self.data.unit_doc[s.unit])
+            units = self._units_of_doc[doc_i]
+            spans = [(int(a), int(b)) for a, b in self.data.unit_span[units].tolist()]
+            a, b = index.passages.passage_span(
+                spans, units.index(s.unit), self.params.passage_chars
+            )
+            for other, (oa, ob) in chosen:
+                if int(self.data.unit_doc[other.unit]) == doc_i and a < ob and oa < b:
+                    return False
+            return super()._try_add(s, chosen, per_doc, seen)
+
+    other = Dropping.__new__(Dropping)
+    other.__dict__.update(retriever.__dict__)
+    return other
 
 
 def _with_tokenizer(index: str, embedder, form: str, retriever: Retriever) -> Retriever:  # type: ignore[no-untyped-def]

@@ -27,6 +27,7 @@ class Outcome:
     item: QAItem
     rank: int | None  # 1-based rank of the first correct passage within the top 10
     answered: bool
+    quoted: bool = False  # that passage's marked sentence overlaps the answer span
 
 
 @dataclass
@@ -63,12 +64,19 @@ class EvalReport:
             len(some),
         )
 
+    def quotes(self) -> tuple[int, int]:
+        """(found passages whose marked sentence holds the answer, found passages)."""
+        found = [o for o in self.outcomes if o.rank is not None]
+        return sum(o.quoted for o in found), len(found)
+
     def table(self) -> str:
         lines = [f"{'group':<22} {'n':>4} {'R@1':>6} {'R@5':>6} {'MRR@10':>7}"]
         for name, n, r1, r5, mrr in self.rows():
             lines.append(f"{name:<22} {n:>4} {r1:>6.3f} {r5:>6.3f} {mrr:>7.3f}")
         dn, nn, da, na = self.declined()
         lines.append(f"unanswerable declined: {dn}/{nn}; answerable wrongly declined: {da}/{na}")
+        quoted, found = self.quotes()
+        lines.append(f"marked sentence holds the answer: {quoted}/{found} of the passages found")
         return "\n".join(lines)
 
 
@@ -119,7 +127,8 @@ def evaluate(
     """Score ``ask`` (top 10) on ``items``.
 
     A hit is a passage from the gold document that overlaps the answer span, wherever it
-    stands (a release may repeat a sentence). ``doc_texts`` maps corpus paths to document
+    stands (a release may repeat a sentence); its quote is right when the sentence it marks
+    overlaps the span too. ``doc_texts`` maps corpus paths to document
     text; ``ranked`` (default ``ask``) gives the ranking without declining, so recall is
     measured even where the answer was declined.
     """
@@ -128,6 +137,7 @@ def evaluate(
         answer = ask(item.question)
         ranking = ranked(item.question) if ranked else answer
         rank = None
+        quoted = False
         if item.doc_file is not None:
             spans = _occurrences(doc_texts.get(item.doc_file, ""), item.answer_span or "")
             for i, hit in enumerate(ranking.hits[:10], start=1):
@@ -135,6 +145,7 @@ def evaluate(
                     continue
                 if not spans or any(hit.chunk.start < b and a < hit.chunk.end for a, b in spans):
                     rank = i
+                    quoted = any(hit.quote_start < b and a < hit.quote_end for a, b in spans)
                     break
-        report.outcomes.append(Outcome(item, rank, answer.answered))
+        report.outcomes.append(Outcome(item, rank, answer.answered, quoted))
     return report

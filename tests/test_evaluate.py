@@ -37,3 +37,18 @@ def test_a_passage_of_the_gold_release_away_from_the_span_is_no_hit() -> None:
 
 def test_a_span_the_release_lacks_counts_any_passage_of_it() -> None:
     assert _rank(0, 4, span="どこにもない文") == 1
+
+
+def test_the_marked_sentence_is_checked_against_the_span() -> None:
+    item = QAItem("x1", "ja", "q", DOC.path, LEAD, "fact")
+    second = TEXT.rindex(LEAD)
+    start = TEXT.index("1. 日米同盟")
+    chunk = Chunk(0, DOC.id, start, len(TEXT), TEXT[start:], "ja")
+
+    def marking(a: int, b: int) -> Answer:
+        return Answer("q", "ja", True, [Hit(chunk, DOC, 1.0, TEXT[a:b], a, b)])
+
+    right = evaluate([item], lambda q: marking(second, second + 5), {DOC.path: TEXT})
+    wrong = evaluate([item], lambda q: marking(start, start + 5), {DOC.path: TEXT})
+    assert right.quotes() == (1, 1) and wrong.quotes() == (0, 1)
+    assert "marked sentence holds the answer: 0/1" in wrong.table()
