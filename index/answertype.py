@@ -9,6 +9,9 @@ the best passages states what is asked, the corpus does not answer.
 
 A question asking who ("Who co-chaired ...?", 「誰と会ったか」) is answered by a passage that
 names someone: the search ranks passages naming nobody a little lower for it.
+
+Within a passage, the sentence marked as the answer is one holding what the question asks
+for (:func:`sought`): a name, a date, a count ("the thirteenth meeting", 「4回目」) or a figure.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from index.dates import find_dates
 from index.text import normalize
 from index.tokenize import JapaneseEnglishTokenizer
 
@@ -144,3 +148,66 @@ def proper_names(question: str, tokenizer: JapaneseEnglishTokenizer) -> list[str
     if current:
         names.append(current)
     return list(dict.fromkeys(names))
+
+
+# -- what the marked sentence holds ----------------------------------------------------------
+#
+# A passage is a few sentences; the one marked as the answer should hold what the question
+# asks for. The release's opening sentence shares the most words with "How many ... meetings
+# had been held?", but "This was the thirteenth meeting ..." answers it.
+
+_ORDINALS = (
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    "|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+)
+_KANJI_NUMBER = r"[\d一二三四五六七八九十]+"
+COUNT = AnswerType(
+    "count",
+    re.compile(
+        r"何回|何度|何番目|通算|\bhow many times\b|\bhow often\b"
+        r"|\bhow many (?:[^\s?]+ ){0,4}?(?:meetings|rounds|sessions|dialogues|times)\b"
+        r"|\bwhich (?:round|iteration)\b"
+    ),
+    re.compile(
+        rf"\b\d+(?:st|nd|rd|th)\b|\b(?:{_ORDINALS})\b|\b(?:once|twice)\b|\b\w+ times\b"
+        rf"|第\s*{_KANJI_NUMBER}\s*回|{_KANJI_NUMBER}\s*(?:回目?|度目)"
+    ),
+)
+_ASKS_WHEN = re.compile(
+    # "when" asking, not joining ("What did they confirm when they met?")
+    r"^when\b|\bwhen (?:did|was|were|is|are|will|does|do|has|have|had)\b"
+    r"|\bwhat (?:date|day|time)\b|\bwhich (?:date|day)\b|\bon what day\b"
+    r"|いつ|何日|何月何日|何時"
+)
+
+_TIME_OF_DAY = re.compile(r"\d{1,2}時|\b\d{1,2}:\d{2}\b|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b")
+
+
+def sought(question: str) -> str | None:
+    """What the sentence answering ``question`` holds: the name of a figure type
+    ("amount", "count", ...), "person" or "date"; None when it asks for none of these."""
+    found = expected_type(question)
+    if found is not None:
+        return found.name
+    text = normalize(question)
+    if COUNT.asks.search(text):
+        return COUNT.name
+    if asks_for_person(question):
+        return "person"
+    if _ASKS_WHEN.search(text):
+        return "date"
+    return None
+
+
+def holds(
+    kind: str, text: str, lang: str, tagger: Callable[[str], list[Any]] | None = None
+) -> bool:
+    """Whether ``text`` holds what :func:`sought` named."""
+    if kind == "person":
+        return names_person(text, lang, tagger)
+    if kind == "date":
+        return bool(find_dates(text, default_year=2000) or _TIME_OF_DAY.search(normalize(text)))
+    for answer_type in (*TYPES, COUNT):
+        if answer_type.name == kind:
+            return answer_type.stated_in(text)
+    return True

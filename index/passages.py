@@ -7,15 +7,19 @@ kept for the other language, a statement several releases repeat quoted from the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from index import store
+from index.answertype import holds, names_person
 from index.chunking import passage_span
 from index.quoting import near_duplicate, shingles
 from index.ranking import Scored, Scores, SearchParams
 from index.schema import Chunk, Document, Hit
 from index.text import sentence_spans
-from index.tokenize import Tokenizer
+from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
 
 class Passages:
@@ -32,6 +36,7 @@ class Passages:
     _doc_day: np.ndarray
     _unit_len: np.ndarray
     _idf: np.ndarray
+    _person: np.ndarray  # whether each unit names a person: -1 until first needed
 
     def select(self, scores: Scores, k: int, q_lang: str) -> list[Hit]:
         """Best passages first; of the first five, ``min_other`` are kept for the language the
@@ -160,6 +165,8 @@ class Passages:
                 d = float(self.data.vectors.reconstruct(u) @ scores.qvec)
             held = wanted.intersection(self.tokenizer(doc.text[us:ue])) if wanted else set()
             value = d + 0.05 * self._weight(held) / most
+            if scores.sought and not self._holds(u, scores.sought):
+                value -= 0.05  # a who-question is answered by a name, a when-question by a date
             if self._fragment[u]:
                 value -= 0.1  # a heading or a link line says little: quote a sentence
             if value > best_score:
@@ -182,18 +189,44 @@ class Passages:
         self, doc: Document, start: int, end: int, scores: Scores
     ) -> tuple[int, int]:
         """Within a unit of several sentences, the one sharing the rarest question terms (in
-        the other language: their translations that matched); the longest when none does."""
+        the other language: their translations that matched); the longest when none does.
+        One holding what the question asks for (a name, a date, ...) comes first."""
         text = doc.text
         spans = sentence_spans(text, start, end)
         if len(spans) <= 1:
             return start, end
         wanted = self._wanted(doc, scores)
+        kind = scores.sought
 
-        def weight(span: tuple[int, int]) -> tuple[float, int]:
-            found = wanted.intersection(self.tokenizer(text[span[0] : span[1]]))
-            return self._weight(found), span[1] - span[0]
+        def weight(span: tuple[int, int]) -> tuple[bool, float, int]:
+            sentence = text[span[0] : span[1]]
+            found = wanted.intersection(self.tokenizer(sentence))
+            fits = kind is None or holds(kind, sentence, doc.lang, self._tagger())
+            return fits, self._weight(found), span[1] - span[0]
 
         return max(spans, key=weight)
+
+    def _holds(self, unit: int, kind: str) -> bool:
+        """Whether the unit holds what the question asks for (answertype.sought)."""
+        if kind == "person":
+            return self._names_person(unit)
+        doc = self.docs[int(self.data.unit_doc[unit])]
+        a, b = (int(x) for x in self.data.unit_span[unit])
+        return holds(kind, doc.text[a:b], doc.lang)
+
+    def _names_person(self, unit: int) -> bool:
+        """Whether the unit names a person (worked out once per unit, when first needed)."""
+        known = self._person[unit]
+        if known < 0:
+            doc = self.docs[int(self.data.unit_doc[unit])]
+            a, b = (int(x) for x in self.data.unit_span[unit])
+            known = int(names_person(doc.text[a:b], doc.lang, self._tagger()))
+            self._person[unit] = known
+        return bool(known)
+
+    def _tagger(self) -> Callable[[str], list[Any]] | None:
+        """fugashi's tagger, to find personal names in Japanese."""
+        return self.tokenizer.tag if isinstance(self.tokenizer, JapaneseEnglishTokenizer) else None
 
     @staticmethod
     def _wanted(doc: Document, scores: Scores) -> set[str]:

@@ -93,6 +93,7 @@ class Scores:
     # each translation that matched (as BM25 terms) -> the question's words it stands for
     translations: dict[tuple[str, ...], str] = field(default_factory=dict)
     period: Period | None = None  # the time the question names
+    sought: str | None = None  # what the answering sentence holds (answertype.sought)
 
 
 @dataclass(frozen=True)

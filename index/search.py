@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.answertype import asks_for_person, names_person
+from index.answertype import asks_for_person, sought
 from index.crosslingual import Translated, translated_evidence
 from index.dates import Period, find_dates, query_period
 from index.declining import Declining
@@ -184,7 +184,9 @@ class Retriever(Declining):
         order = self._candidates(question, fused)
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
         if found is None:
-            return Scores(scored, dense, bm25, qvec, terms, q_lang, period=period)
+            return Scores(
+                scored, dense, bm25, qvec, terms, q_lang, period=period, sought=sought(question)
+            )
         return Scores(
             scored,
             dense,
@@ -196,6 +198,7 @@ class Retriever(Declining):
             found.terms,
             found.pairs,
             period,
+            sought(question),
         )
 
     def _candidates(self, question: str, fused: np.ndarray) -> np.ndarray:
@@ -212,19 +215,6 @@ class Retriever(Declining):
         if len(positive) > p.candidates:
             positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
         return positive[np.argsort(-fused[positive], kind="stable")]
-
-    def _names_person(self, unit: int) -> bool:
-        """Whether the unit names a person (worked out once per unit, when first needed)."""
-        known = self._person[unit]
-        if known < 0:
-            doc = self.docs[int(self.data.unit_doc[unit])]
-            a, b = (int(x) for x in self.data.unit_span[unit])
-            tagger = (
-                self.tokenizer.tag if isinstance(self.tokenizer, JapaneseEnglishTokenizer) else None
-            )
-            known = int(names_person(doc.text[a:b], doc.lang, tagger))
-            self._person[unit] = known
-        return bool(known)
 
     def _translated(
         self,

@@ -14,8 +14,10 @@ from index.answertype import (
     PERCENT,
     asks_for_person,
     expected_type,
+    holds,
     names_person,
     proper_names,
+    sought,
 )
 from index.build import build_index
 from index.search import Retriever
@@ -175,3 +177,44 @@ def test_proper_names() -> None:
         "オースティン",
     ]
     assert proper_names("代表団はどの駐屯地を訪問したか。", tokenizer) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who co-chaired the December 2024 EDD for the United States?", "person"),
+        ("2022年6月の日米豪防衛相会談に出席した日本の防衛大臣は誰か。", "person"),
+        ("When did Japan and the United States release their guidelines?", "date"),
+        ("Where and on what date did the January 2023 U.S.-Japan 2+2 convene?", "date"),
+        ("2024年7月28日の外相会談は、何時から何分間行われたか。", "date"),
+        ("拡大抑止に関する初の日米閣僚会合はいつ、どこで開催されたか。", "date"),
+        ("How many U.S.-Japan-Australia defense ministers' meetings had been held?", "count"),
+        ("By May 2025, how many times had the four defense ministers met?", "count"),
+        ("2022年6月の日米豪防衛相会談は、通算何回目の会談だったか。", "count"),
+        ("How many officials were in the Japanese delegation?", "headcount"),
+        # "when" joining two clauses does not ask for a date
+        ("What did Kamikawa and Blinken confirm about the Taiwan Strait when they met?", None),
+        ("Which regional threats did the ministerial statement cite?", None),
+    ],
+)
+def test_sought(question: str, kind: str | None) -> None:
+    assert sought(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "lang", "held"),
+    [
+        ("date", "令和6年12月27日", "ja", True),
+        ("date", "7月28日午後5時00分から、東京において、約20分", "ja", True),
+        ("date", "On July 29, 2024, commencing at 3:10 pm", "en", True),
+        ("date", "The ministers reaffirmed their commitment.", "en", False),
+        ("count", "This was the thirteenth meeting among the defense leaders.", "en", True),
+        ("count", "日米豪防衛大臣による第10回目の会談", "ja", True),
+        ("count", "4か国の防衛閣僚による4回目の会合", "ja", True),
+        ("count", "The ministers discussed regional security.", "en", False),
+        ("person", "The U.S. side was co-chaired by Ms. Alexandra Bell.", "en", True),
+        ("person", "Japan and the United States established the EDD in 2010.", "en", False),
+    ],
+)
+def test_holds(kind: str, text: str, lang: str, held: bool) -> None:
+    assert holds(kind, text, lang) is held
