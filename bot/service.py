@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from index.errors import BuildInProgress, IndexMissing
+from index.errors import BuildInProgress, IndexMismatch, IndexMissing
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -118,9 +118,14 @@ class RetrieverService:
             embedder = await asyncio.to_thread(load_embedder, settings.model)
         try:
             retriever = await asyncio.to_thread(Retriever.load, settings.index_dir, embedder)
-        except IndexMissing:
+        except (IndexMissing, IndexMismatch) as exc:
+            # an index of an older format (after an upgrade) is rebuilt like a missing one: the
+            # embedding cache is kept, so nothing is embedded again
+            if isinstance(exc, IndexMismatch) and not exc.outdated:
+                raise
+            what = "an outdated index" if isinstance(exc, IndexMismatch) else "no index"
             log.warning(
-                "no index at %s: building one from %s", settings.index_dir, settings.corpus_dir
+                "%s at %s: building one from %s", what, settings.index_dir, settings.corpus_dir
             )
             from index.build import build_index
 

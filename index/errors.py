@@ -25,9 +25,10 @@ class IndexMissing(SecbriefError):
 class IndexMismatch(SecbriefError):
     """The index was built with another model or format version."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, outdated: bool = False) -> None:
         self.path = path
         self.reason = reason
+        self.outdated = outdated  # of an older format than this version writes: rebuild it
         super().__init__(
             f"index at {path} cannot be used: {reason}; "
             f"rebuild it with `secbrief index build --index {path}`"

@@ -109,9 +109,12 @@ def read_info(folder: Path) -> IndexInfo:
         raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexCorrupt(folder, f"unreadable manifest: {exc}") from exc
-    if raw.get("format_version") != FORMAT_VERSION:
+    found = raw.get("format_version")
+    if found != FORMAT_VERSION:
         raise IndexMismatch(
-            folder, f"index format {raw.get('format_version')}, this version reads {FORMAT_VERSION}"
+            folder,
+            f"index format {found}, this version reads {FORMAT_VERSION}",
+            outdated=isinstance(found, int) and found < FORMAT_VERSION,
         )
     try:
         newest = raw.get("newest_release")
@@ -172,7 +175,7 @@ def load(root: Path, model_id: str | None = None, model_checksum: str | None = N
     try:
         info = read_info(folder)
     except IndexMismatch as exc:  # name the root, which is what gets rebuilt
-        raise IndexMismatch(root, exc.reason) from None
+        raise IndexMismatch(root, exc.reason, exc.outdated) from None
     if model_id is not None and (info.model_id, info.model_checksum) != (model_id, model_checksum):
         raise IndexMismatch(
             root, f"it was built with model {info.model_id!r}, the configured model is {model_id!r}"
