@@ -19,7 +19,6 @@ from index.lexicon import Lexicon
 from index.passages import Passages
 from index.ranking import Scores, without_dates
 from index.schema import Hit
-from index.text import detect_lang
 from index.tokenize import JapaneseEnglishTokenizer
 
 _KATAKANA = re.compile(r"[\u30a0-\u30ff]+")
@@ -33,7 +32,7 @@ class Declining(Passages):
     _release_days: np.ndarray
     _nfkc: dict[int, str]
 
-    def _unmentioned_name(self, question: str, period: Period | None) -> str | None:
+    def _unmentioned_name(self, question: str, scores: Scores) -> str | None:
         """A name (place, person, organisation) a Japanese question gives that no release
         from the time it names mentions, in either language; None when all are mentioned.
 
@@ -48,12 +47,12 @@ class Declining(Passages):
         if (
             not p.decline
             or not p.name_check
-            or period is None
-            or detect_lang(question) != "ja"
+            or scores.period is None
+            or scores.lang != "ja"
             or not isinstance(self.tokenizer, JapaneseEnglishTokenizer)
         ):
             return None
-        inside = np.flatnonzero(self._in_period(period))
+        inside = np.flatnonzero(self._in_period(scores.period))
         if not len(inside):
             return None
         held = np.isin(self.data.unit_doc, inside)  # the units of those releases

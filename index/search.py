@@ -183,10 +183,6 @@ class Retriever(Declining):
         fused += self._preferences(question, fused, period)
         order = self._candidates(question, fused)
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
-        if found is None:
-            return Scores(
-                scored, dense, bm25, qvec, terms, q_lang, period=period, sought=sought(question)
-            )
         return Scores(
             scored,
             dense,
@@ -194,11 +190,11 @@ class Retriever(Declining):
             qvec,
             terms,
             q_lang,
-            found.scores,
-            found.terms,
-            found.pairs,
-            period,
-            sought(question),
+            translated=None if found is None else found.scores,
+            translated_terms=frozenset() if found is None else found.terms,
+            translations={} if found is None else found.pairs,
+            period=period,
+            sought=sought(question),
         )
 
     def _candidates(self, question: str, fused: np.ndarray) -> np.ndarray:
@@ -351,8 +347,8 @@ class Retriever(Declining):
         """Retrieve the ``k`` best passages for ``question``, each with its answering sentence."""
         question = validate_question(question)
         k = max(1, min(int(k), 20))
-        q_lang = detect_lang(question)
         scores = self.score(question, since=since, until=until, lang=lang)
+        q_lang = scores.lang
         hits = self.select(scores, k, q_lang)
         answered = bool(hits) and (
             not self.params.decline or self.answerable(question, scores.dense)
@@ -360,7 +356,7 @@ class Retriever(Declining):
         missing = self._missing_figure(question, scores, hits) if answered else None
         unmentioned = None
         if answered and missing is None:
-            unmentioned = self._unmentioned_name(question, scores.period)
+            unmentioned = self._unmentioned_name(question, scores)
             missing = "name" if unmentioned else None
         answered = answered and missing is None
         suggestions: list[Document] = []
