@@ -20,6 +20,7 @@ class QAItem:
     doc_file: str | None  # None: the corpus cannot answer
     answer_span: str | None
     kind: str
+    style: str = ""  # optional column: "tidy", or "casual" (typed as in a chat)
 
 
 @dataclass
@@ -43,6 +44,8 @@ class EvalReport:
             groups["all"].append(o)
             groups[f"lang={o.item.lang}"].append(o)
             groups[f"kind={o.item.kind}"].append(o)
+            if o.item.style:
+                groups[f"style={o.item.style}"].append(o)
         out = []
         for name in sorted(groups, key=lambda g: (g != "all", g)):
             items = groups[name]
@@ -99,6 +102,7 @@ def read_qa(path: Path) -> list[QAItem]:
                     None if doc == "-" else doc,
                     None if span == "-" else span,
                     row["kind"],
+                    (row.get("style") or "").strip(),
                 )
             )
         except (KeyError, AttributeError) as exc:
