@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.settings import Settings
+from bot.texts import decline_lines
 from index.errors import SecbriefError
 
 if TYPE_CHECKING:
@@ -139,7 +140,10 @@ def format_answer(answer: Answer, color: bool = False) -> str:
     words = _WORDS.get(answer.lang, _WORDS["en"])
     lines = [f"Q: {answer.question}", ""]
     if not answer.answered:
-        if answer.missing == "name" and answer.unmentioned:
+        timed = decline_lines(answer, answer.lang)
+        if timed is not None:
+            lines += timed
+        elif answer.missing == "name" and answer.unmentioned:
             lines.append(words["unmentioned"].format(name=answer.unmentioned))
         elif answer.missing:
             lines.append(words["missing"].format(figure=words[answer.missing]))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.texts import TEXT, t  # t is used by the cogs and errors through render
+from bot.texts import TEXT, decline_lines, t  # t is used by the cogs and errors through render
 from index.schema import Answer, Document, Hit
 from index.text import detect_lang
 
@@ -340,7 +340,11 @@ def suggestion_line(doc: Document) -> str:
 def answer_replies(answer: Answer, lang: str, budget: int = PASSAGE_CHARS) -> list[Reply]:
     """The messages answering ``answer``: a heading, then one embed per quoted passage."""
     if not answer.answered or not answer.hits:
-        if answer.missing == "name" and answer.unmentioned:
+        timed = decline_lines(answer, lang)
+        if timed is not None:
+            lines = [f"{t(lang, 'question', question=_echo(answer.question))}"]
+            lines += [escape(line, line_start=False) for line in timed]
+        elif answer.missing == "name" and answer.unmentioned:
             name = escape(answer.unmentioned, line_start=False)
             lines = [t(lang, "no_name", question=_echo(answer.question), name=name)]
         elif answer.missing:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index.schema import Answer
+
 TEXT: dict[str, dict[str, str]] = {
     "en": {
         "heading": "**Question:** {question}\n{count} passage(s) from the releases:",
+        "question": "**Question:** {question}",
         "no_answer": (
             "**Question:** {question}\nNo relevant passage found in the releases for this question."
         ),
@@ -16,6 +24,11 @@ TEXT: dict[str, dict[str, str]] = {
             "**Question:** {question}\nNo release from the time this question names mentions "
             "{name}."
         ),
+        "no_period": (
+            "No release in the corpus is from {period}; the releases run from {first} to {last}."
+        ),
+        "no_period_empty": "No release in the corpus is from {period}.",
+        "no_round": "No release about a {series} from {period}. The corpus holds these rounds:",
         "amount": "amount",
         "percentage": "percentage",
         "headcount": "number of people",
@@ -56,6 +69,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "ja": {
         "heading": "**質問:** {question}\n資料から{count}件の該当箇所:",
+        "question": "**質問:** {question}",
         "no_answer": (
             "**質問:** {question}\nこの質問に該当する箇所は資料の中に見つかりませんでした。"
         ),
@@ -66,6 +80,9 @@ TEXT: dict[str, dict[str, str]] = {
         "no_name": (
             "**質問:** {question}\n質問の時期の発表には、「{name}」への言及がありませんでした。"
         ),
+        "no_period": "{period}の発表はコーパスにありません（収録は{first}から{last}まで）。",
+        "no_period_empty": "{period}の発表はコーパスにありません。",
+        "no_round": "{period}の{series}に関する発表はありません。コーパスにある回:",
         "amount": "金額",
         "percentage": "割合",
         "headcount": "人数",
@@ -116,3 +133,35 @@ TEXT: dict[str, dict[str, str]] = {
 def t(lang: str, key: str, **params: object) -> str:
     """The framing text ``key`` in ``lang`` (English when the language has no table)."""
     return TEXT.get(lang, TEXT["en"])[key].format(**params)
+
+
+def period_text(start: dt.date, end: dt.date, lang: str) -> str:
+    """A time a question names, as people write it: "2023", "December 2023", 「2023年12月」."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        years = str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+        return f"{years}年" if lang == "ja" and start.year == end.year else years
+    last = calendar.monthrange(end.year, end.month)[1]
+    if start.day == 1 and end.day == last and (start.year, start.month) == (end.year, end.month):
+        if lang == "ja":
+            return f"{start.year}年{start.month}月"
+        return f"{calendar.month_name[start.month]} {start.year}"
+    return start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
+
+
+def decline_lines(answer: Answer, lang: str) -> list[str] | None:
+    """Why a question about a time was declined ("period", "round"), as plain lines (the
+    front ends escape them), or None for the other reasons."""
+    if answer.period is None or answer.missing not in ("period", "round"):
+        return None
+    when = period_text(*answer.period, lang)
+    if answer.missing == "period":
+        if answer.held is None:
+            return [t(lang, "no_period_empty", period=when)]
+        first, last = (d.isoformat() for d in answer.held)
+        return [t(lang, "no_period", period=when, first=first, last=last)]
+    series = answer.rounds[0].name_in(lang) if answer.rounds else ""
+    lines = [t(lang, "no_round", period=when, series=series)]
+    for r in answer.rounds[:8]:
+        place = f" ({r.place_in(lang)})" if r.place_in(lang) else ""
+        lines.append(f"- {r.date.isoformat()} {r.name_in(lang)}{place}")
+    return lines

@@ -6,6 +6,7 @@ a unit with its neighbours for context. Both are ``(start, end)`` offsets into `
 
 from __future__ import annotations
 
+from index.quoting import is_boilerplate
 from index.schema import Document
 from index.text import sentence_spans, split_long
 
@@ -15,13 +16,26 @@ MIN_UNIT_CHARS = 40
 def document_units(
     doc: Document, max_chars: int, min_chars: int = MIN_UNIT_CHARS
 ) -> list[tuple[int, int]]:
-    """Sentence units of a document, in order, as offsets into ``doc.text``."""
-    pieces: list[tuple[int, int]] = []
+    """Sentence units of a document, in order, as offsets into ``doc.text``.
+
+    Page furniture (photo captions, 「（以上）」, share links: :func:`is_boilerplate`) is in no
+    unit, and no unit spans over it, so no passage shows it."""
+    pieces: list[tuple[int, int] | None] = []  # None: furniture left out
     for start, end in sentence_spans(doc.text):
+        if is_boilerplate(doc.text[start:end]):
+            if pieces and pieces[-1] is not None:
+                pieces.append(None)
+            continue
         pieces.extend(split_long(doc.text, start, end, max_chars))
     units: list[tuple[int, int]] = []
     pending: tuple[int, int] | None = None
-    for start, end in pieces:
+    for piece in pieces:
+        if piece is None:  # a short line before furniture stands alone
+            if pending is not None:
+                units.append(pending)
+                pending = None
+            continue
+        start, end = piece
         if pending is not None:
             if end - pending[0] <= max_chars:
                 start = pending[0]
@@ -45,15 +59,21 @@ def passage_span(
     i: int,
     max_chars: int,
     shown: list[tuple[int, int]] | None = None,
+    text: str | None = None,
 ) -> tuple[int, int]:
-    """Unit ``i`` with the unit before and the one after, each only where it still fits and
-    is not already in a ``shown`` span (of the same document).
+    """Unit ``i`` with the unit before and the one after, each only where it still fits, is
+    not already in a ``shown`` span (of the same document) and, given the document's
+    ``text``, nothing left out of the units (page furniture) stands between them.
 
     The unit before comes first: it usually names who or what the hit's sentence is about.
     """
 
     def free(j: int) -> bool:
         a, b = units[j]
+        if text is not None:
+            gap = text[units[j][1] : units[i][0]] if j < i else text[units[i][1] : units[j][0]]
+            if gap.strip():
+                return False
         return not any(a < end and start < b for start, end in shown or ())
 
     start, end = units[i]

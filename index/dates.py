@@ -111,6 +111,8 @@ _ISO = re.compile(
     r"(?<![\w/.-])(?P<year>(?:19|20)\d{2})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)"
     r"(?P<day>\d{1,2})(?![\d/])"
 )
+# 2024/12, 2024-06: a month
+_YEAR_MONTH = re.compile(r"(?<![\w/.-])(?P<year>(?:19|20)\d{2})[/-](?P<month>\d{1,2})(?![\d/-])")
 _YEAR = re.compile(
     r"(?<![A-Za-z\d,.$#/-])(?P<year>(?:19|20)\d{2})"
     r"(?:\s*-\s*(?P<year2>(?:19|20)\d{2}))?(?![A-Za-z\d%]|,\d)"
@@ -241,7 +243,8 @@ def _en_mentions(text: str, default_year: int | None) -> list[DateMention]:
         date_end = _range_end(start, None, int(m["day2"]), None) if m["day2"] else None
         found.append(DateMention(m.start(), m.end(), start, date_end, "day"))
     for m in _EN_MONTH_YEAR.finditer(text):
-        month = _month_number(m["mon"])
+        # a month word before a year is a month however it is typed ("dec 2024")
+        month = _month_number(m["mon"], strict=False)
         if month is not None:
             first = dt.date(int(m["year"]), month, 1)
             found.append(DateMention(m.start(), m.end(), first, None, "month"))
@@ -294,6 +297,10 @@ def _numeric_mentions(text: str) -> list[DateMention]:
         d = _date(int(m["year"]), int(m["month"]), int(m["day"]))
         if d is not None:
             found.append(DateMention(m.start(), m.end(), d, None, "day"))
+    for m in _YEAR_MONTH.finditer(text):
+        if 1 <= int(m["month"]) <= 12:
+            month_first = dt.date(int(m["year"]), int(m["month"]), 1)
+            found.append(DateMention(m.start(), m.end(), month_first, None, "month"))
     for m in _YEAR.finditer(text):
         first = dt.date(int(m["year"]), 1, 1)
         last = dt.date(int(m["year2"]), 12, 31) if m["year2"] else None

@@ -8,20 +8,36 @@ name that no release of the time it names mentions.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from index.answertype import expected_type, proper_names
 from index.dates import Period, query_period
 from index.lexicon import Lexicon
+from index.meetings import Meeting, meetings_named
 from index.passages import Passages
 from index.ranking import Scores, without_dates
-from index.schema import Hit
+from index.schema import Hit, Round
 from index.tokenize import JapaneseEnglishTokenizer
 
 _KATAKANA = re.compile(r"[\u30a0-\u30ff]+")
+
+
+@dataclass(frozen=True)
+class Decline:
+    """Why a question is declined: ``reason`` is "none" (nothing in the corpus is close to
+    it), "period" (no release is from the time it names), "round" (the meeting series it
+    names held no round the corpus reports at that time; ``rounds`` are those it does), a
+    figure kind or "next" (:mod:`index.answertype`), or "name" (``name`` is mentioned by no
+    release of that time)."""
+
+    reason: str
+    rounds: list[Round] = field(default_factory=list)
+    name: str | None = None
 
 
 class Declining(Passages):
@@ -31,6 +47,44 @@ class Declining(Passages):
     doc_by_id: dict[str, int]
     _release_days: np.ndarray
     _nfkc: dict[int, str]
+    _meetings: list[Meeting]
+
+    def decline(self, question: str, scores: Scores, hits: list[Hit]) -> Decline | None:
+        """Why the corpus cannot answer ``question``, or None when its passages may."""
+        if not hits:
+            return Decline("none")
+        if not self.params.decline:
+            return None
+        if not self._above_noise(scores.dense):
+            return Decline("none")
+        period = scores.period
+        if period is not None and not self._in_period(period).any():
+            return Decline("period")
+        rounds = self._missing_round(question, period) if self.params.round_check else None
+        if rounds:
+            return Decline("round", rounds)
+        missing = self._missing_figure(question, scores, hits)
+        if missing is not None:
+            return Decline(missing)
+        name = self._unmentioned_name(question, scores)
+        return Decline("name", name=name) if name else None
+
+    def _missing_round(self, question: str, period: Period | None) -> list[Round] | None:
+        """The rounds the corpus holds of the meeting series ``question`` names, when none of
+        them falls in the time it names ("the 2023 Japan-U.S.-Australia defense ministers'
+        meeting" when the corpus reports those of 2022 and 2024); None otherwise."""
+        if period is None:
+            return None
+        named = meetings_named(question, self._meetings)
+        if not named:
+            return None
+        slack = dt.timedelta(days=3)  # time zones; a release dated the day after
+        if any(
+            m.date_start - slack <= period.end and period.start <= m.date_end + slack for m in named
+        ):
+            return None
+        ordered = sorted(named, key=lambda m: m.date_start, reverse=True)
+        return [Round(m.name_ja, m.name_en, m.date_start, m.place_ja, m.place_en) for m in ordered]
 
     def _unmentioned_name(self, question: str, scores: Scores) -> str | None:
         """A name (place, person, organisation) a Japanese question gives that no release
@@ -45,8 +99,7 @@ class Declining(Passages):
         """
         p = self.params
         if (
-            not p.decline
-            or not p.name_check
+            not p.name_check
             or scores.period is None
             or scores.lang != "ja"
             or not isinstance(self.tokenizer, JapaneseEnglishTokenizer)
@@ -83,7 +136,7 @@ class Declining(Passages):
         time it names) states one; None when it asks for none or one is stated."""
         wanted = expected_type(question)
         depth = self.params.figure_depth
-        if wanted is None or not depth or not self.params.decline:
+        if wanted is None or not depth:
             return None
         shown = hits if len(hits) >= depth else self.select(scores, depth, scores.lang)
         if scores.period is not None:  # a figure from another time does not answer
@@ -91,16 +144,17 @@ class Declining(Passages):
             shown = [hit for hit in shown if inside[self.doc_by_id[hit.doc.id]]]
         return None if any(wanted.stated_in(hit.chunk.text) for hit in shown) else wanted.name
 
+    def _above_noise(self, dense: np.ndarray) -> bool:
+        """Whether the best passage is closer than off-topic probes get (index.probes)."""
+        floor = self.data.info.noise_floor
+        if self.params.mode == "bm25" or floor is None or not len(dense):
+            return True
+        return float(dense.max()) > floor + self.params.noise_margin
+
     def answerable(self, question: str, dense: np.ndarray) -> bool:
         """Whether the corpus likely answers: the best passage beats the index's noise floor
         and, if the question names a time, some release is from that time."""
-        floor = self.data.info.noise_floor
-        dense_known = self.params.mode != "bm25"
-        if (
-            dense_known
-            and floor is not None
-            and float(dense.max()) <= floor + self.params.noise_margin
-        ):
+        if not self._above_noise(dense):
             return False
         period = query_period(question)
         if period is not None:

@@ -54,14 +54,19 @@ class Passages:
         newest = p.newest_copy and scores.period is None
         units_seen: dict[int, set[str]] = {}
         candidates = np.array([c.unit for c in scores.ranked], dtype=np.int64) if newest else None
+        siblings = {c.unit for c in scores.siblings}
         while len(chosen) < k:
             others = sum(1 for c, _ in chosen if self._unit_lang[c.unit] != q_lang)
             must_other = len(chosen) < window and need - others >= window - len(chosen)
             added = False
-            for s in scores.ranked:
+            # the other-language slots go first to the other language's releases of the event
+            # the best passage reports, ranked within it (Retriever._event_siblings)
+            pool = [*scores.siblings, *scores.ranked] if must_other else scores.ranked
+            for s in pool:
                 if s.unit in tried or (must_other and self._unit_lang[s.unit] == q_lang):
                     continue
-                if must_other and s.fused < p.other_ratio * scores.ranked[0].fused:
+                sibling = must_other and s.unit in siblings
+                if must_other and not sibling and s.fused < p.other_ratio * scores.ranked[0].fused:
                     break
                 tried.add(s.unit)
                 if candidates is not None:
@@ -128,7 +133,7 @@ class Passages:
         unit_start, unit_end = spans[local]
         if any(a < unit_end and unit_start < b for a, b in shown):
             return False
-        span = passage_span(spans, local, self.params.passage_chars, shown)
+        span = passage_span(spans, local, self.params.passage_chars, shown, self.docs[doc_i].text)
         seen = {} if seen is None else seen
         mine: set[str] | None = None
         for other, other_span in chosen:

@@ -18,7 +18,9 @@ class SearchParams:
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
     candidates: int = 200
-    date_bonus: float = 0.02  # added to the fused score of releases from the question's period
+    # added to the fused score of releases from the question's period: more than any fused
+    # score, so a time named is a constraint (that time's releases first, others after them)
+    date_bonus: float = 1.0
     # passages from one release (2 measured worse once passages stopped overlapping: the
     # answer beside a shown passage lost its place to another release)
     per_doc: int = 3
@@ -41,6 +43,14 @@ class SearchParams:
     # ... also when the question names a time (measured worse: the date preference already
     # holds that meeting, and several meetings share a week), or only for "the latest EDD"
     meeting_with_time: bool = False
+    # added for the releases (both languages) of the event the best passage reports: a
+    # question about one meeting is answered from its releases, the other language's too
+    event_bonus: float = 0.01
+    # The other-language slots among the first five go first to the other language's
+    # releases of that event (Retriever._event_siblings ranks their sentences within it,
+    # against their counterparts in the question's language, weighted by event_novelty).
+    event_slots: bool = True
+    event_novelty: float = 0.5
     # added for releases of the body the question asks to be quoted from ("according to MOFA",
     # 「防衛省の発表」; index.publishers)
     publisher_bonus: float = 0.02
@@ -76,6 +86,9 @@ class SearchParams:
     # A Japanese question naming a time is declined when a name it gives (a place, a person)
     # stands in no release from that time, in either language (Retriever._unmentioned_name).
     name_check: bool = True
+    # A question naming a meeting series and a time is declined when the corpus holds no
+    # round of that series then; the decline lists the rounds it holds.
+    round_check: bool = True
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,8 @@ class Scores:
     translations: dict[tuple[str, ...], str] = field(default_factory=dict)
     period: Period | None = None  # the time the question names
     sought: str | None = None  # what the answering sentence holds (answertype.sought)
+    # the other language's units of the event the best passage reports, ranked within it
+    siblings: list[Scored] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

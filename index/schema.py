@@ -69,6 +69,26 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Round:
+    """One meeting of a series the corpus holds (for a decline listing the rounds it has)."""
+
+    name_ja: str
+    name_en: str
+    date: dt.date
+    place_ja: str | None = None
+    place_en: str | None = None
+
+    def name_in(self, lang: str) -> str:
+        return self.name_ja if lang == "ja" and self.name_ja else self.name_en
+
+    def place_in(self, lang: str) -> str | None:
+        first, second = (
+            (self.place_ja, self.place_en) if lang == "ja" else (self.place_en, self.place_ja)
+        )
+        return first or second
+
+
+@dataclass(frozen=True)
 class Answer:
     """The result of one question."""
 
@@ -84,6 +104,13 @@ class Answer:
     # when not answered because no release from the time the question names mentions a name
     # it gives (missing == "name"): that name
     unmentioned: str | None = None
+    # the time the question names (first and last day), for the declines that depend on it:
+    # missing == "period" (no release is from that time) and "round" (the meeting series the
+    # question names held no round then; ``rounds`` are those the corpus holds)
+    period: tuple[dt.date, dt.date] | None = None
+    rounds: list[Round] = field(default_factory=list)
+    # the first and last release dates of the corpus (for missing == "period")
+    held: tuple[dt.date, dt.date] | None = None
 
     def to_json(self) -> dict[str, object]:
         return {

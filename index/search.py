@@ -109,6 +109,12 @@ class Retriever(Declining):
         self._units_of_doc: dict[int, list[int]] = {}
         for u, d in enumerate(data.unit_doc.tolist()):
             self._units_of_doc.setdefault(d, []).append(u)
+        # the events (meetings of the catalogue) each release reports, and their releases
+        self._doc_events: list[list[int]] = [[] for _ in data.docs]
+        for e, meeting in enumerate(self._meetings):
+            for source in meeting.sources:
+                if source.path in self.doc_by_id:
+                    self._doc_events[self.doc_by_id[source.path]].append(e)
 
     @classmethod
     def load(
@@ -180,9 +186,19 @@ class Retriever(Declining):
             found = self._translated(q_lang, ranked, mask, sets, period)
             ranks = rrf(np.where(found.scores > 0, found.scores, -np.inf), p.candidates, p.rrf_k)
             fused += p.translate_weight * ranks
+        self._cut_back(question, fused)
         fused += self._preferences(question, fused, period)
-        order = self._candidates(question, fused)
+        event = self._event_releases(fused) if p.event_bonus or p.event_slots else None
+        if event is not None and p.event_bonus:
+            fused += np.where(event[self.data.unit_doc] & (fused > 0), p.event_bonus, 0.0)
+        order = self._candidates(fused)
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
+        siblings: list[Scored] = []
+        if event is not None and p.event_slots:
+            siblings = [
+                Scored(u, float(fused[u]), float(dense[u]), float(bm25[u]))
+                for u in self._event_siblings(event, qvec, q_lang, mask)
+            ]
         return Scores(
             scored,
             dense,
@@ -195,11 +211,12 @@ class Retriever(Declining):
             translations={} if found is None else found.pairs,
             period=period,
             sought=sought(question),
+            siblings=siblings,
         )
 
-    def _candidates(self, question: str, fused: np.ndarray) -> np.ndarray:
-        """The ``candidates`` best units, best first, after cutting back headings and captions
-        and, for a question asking who, passages naming nobody (``fused`` is changed)."""
+    def _cut_back(self, question: str, fused: np.ndarray) -> None:
+        """Cut back headings and captions and, for a question asking who, passages naming
+        nobody (``fused`` is changed; before the preferences, which rank tiers above it)."""
         p = self.params
         positive = np.flatnonzero(fused > 0)
         if p.fragment_penalty:
@@ -208,6 +225,11 @@ class Retriever(Declining):
             best = positive[np.argsort(-fused[positive], kind="stable")[: p.candidates]]
             nobody = np.array([not self._names_person(int(u)) for u in best], dtype=bool)
             fused[best[nobody]] *= 1.0 - p.person_penalty
+
+    def _candidates(self, fused: np.ndarray) -> np.ndarray:
+        """The ``candidates`` best units, best first."""
+        p = self.params
+        positive = np.flatnonzero(fused > 0)
         if len(positive) > p.candidates:
             positive = positive[np.argpartition(-fused[positive], p.candidates - 1)[: p.candidates]]
         return positive[np.argsort(-fused[positive], kind="stable")]
@@ -263,6 +285,12 @@ class Retriever(Declining):
             held[self._units_of_doc[doc_i]] = True
         return held
 
+    def _need_other(self, bm25: np.ndarray, terms: list[str]) -> float:
+        """How likely the answer stands only in the other language, 0-1: the less of the
+        question's BM25 weight the best passage of its own language holds, the likelier."""
+        coverage = float(bm25.max()) / max(self.data.bm25.max_score(terms), 1e-9)
+        return max(0.0, 1.0 - coverage / self.params.coverage_pivot)
+
     def _fuse(
         self, q_lang: str, dense: np.ndarray, bm25: np.ndarray, terms: list[str], mask: np.ndarray
     ) -> np.ndarray:
@@ -282,8 +310,7 @@ class Retriever(Declining):
             if p.mode == "hybrid" and p.impute_cross:
                 # the less the question's own language covers its words, the likelier the
                 # answer stands only in the other language
-                coverage = float(bm25.max()) / max(self.data.bm25.max_score(terms), 1e-9)
-                weight = p.impute_cross * max(0.0, 1.0 - coverage / p.coverage_pivot)
+                weight = p.impute_cross * self._need_other(bm25, terms)
                 other = self._unit_lang != q_lang
                 fused += np.where(other, dense_rrf * p.bm25_weight * weight, 0.0)
         if p.mode != "dense":
@@ -307,6 +334,42 @@ class Retriever(Declining):
             for source in named_sources(question):
                 preferred += np.where(self._published_by(source), p.publisher_bonus, 0.0)
         return np.where(fused > 0, preferred[self.data.unit_doc], 0.0)
+
+    def _event_releases(self, fused: np.ndarray) -> np.ndarray:
+        """Which releases report the event (meeting) of the best-scored passage's release."""
+        held = np.zeros(len(self.docs), dtype=bool)
+        best = int(np.argmax(fused)) if len(fused) else 0
+        if not len(fused) or fused[best] <= 0:
+            return held
+        for e in self._doc_events[int(self.data.unit_doc[best])]:
+            for source in self._meetings[e].sources:
+                if source.path in self.doc_by_id:
+                    held[self.doc_by_id[source.path]] = True
+        return held
+
+    def _event_siblings(
+        self, event: np.ndarray, qvec: np.ndarray, q_lang: str, mask: np.ndarray
+    ) -> list[int]:
+        """The other language's sentences of the event's releases, best first.
+
+        They are ranked within the event: by their similarity to the question, less
+        ``event_novelty`` times their similarity to the closest sentence of the question's own
+        language's releases of the event. An answer that stands only in the other language is
+        a detail the own-language release leaves out, so it has no counterpart there; a
+        sentence that translates what the own-language release says adds nothing to it.
+        """
+        p = self.params
+        in_event = event[self.data.unit_doc]
+        other = np.flatnonzero(in_event & (self._unit_lang != q_lang) & mask & ~self._fragment)
+        if not len(other):
+            return []
+        vecs = self.data.vectors.reconstruct_batch(other)
+        sims = np.asarray(vecs @ qvec, dtype=np.float64)
+        same = np.flatnonzero(in_event & (self._unit_lang == q_lang))
+        if len(same) and p.event_novelty:
+            own = self.data.vectors.reconstruct_batch(same)
+            sims -= p.event_novelty * np.asarray((vecs @ own.T).max(axis=1), dtype=np.float64)
+        return [int(u) for u in other[np.argsort(-sims, kind="stable")]]
 
     def _published_by(self, source: Publisher) -> np.ndarray:
         """Which releases are ``source``'s (computed once per body)."""
@@ -350,24 +413,27 @@ class Retriever(Declining):
         scores = self.score(question, since=since, until=until, lang=lang)
         q_lang = scores.lang
         hits = self.select(scores, k, q_lang)
-        answered = bool(hits) and (
-            not self.params.decline or self.answerable(question, scores.dense)
-        )
-        missing = self._missing_figure(question, scores, hits) if answered else None
-        unmentioned = None
-        if answered and missing is None:
-            unmentioned = self._unmentioned_name(question, scores)
-            missing = "name" if unmentioned else None
-        answered = answered and missing is None
+        why = self.decline(question, scores, hits)
+        if why is None:
+            return Answer(question, q_lang, True, hits)
         suggestions: list[Document] = []
-        if not answered:
-            seen: set[str] = set()
-            for hit in hits:
-                if hit.doc.id not in seen:
-                    seen.add(hit.doc.id)
-                    suggestions.append(hit.doc)
-            hits = []
-        return Answer(question, q_lang, answered, hits, suggestions[:3], missing, unmentioned)
+        for hit in hits:
+            if hit.doc not in suggestions:
+                suggestions.append(hit.doc)
+        period = scores.period
+        dated = [d.date for d in self.docs if d.date]
+        return Answer(
+            question,
+            q_lang,
+            False,
+            [],
+            [] if why.reason in ("period", "round") else suggestions[:3],
+            None if why.reason == "none" else why.reason,
+            why.name,
+            None if period is None else (period.start, period.end),
+            why.rounds,
+            (min(dated), max(dated)) if dated else None,
+        )
 
 
 def _doc_dates(doc: Document) -> list[dt.date]:

@@ -36,7 +36,8 @@ from index.schema import Document
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: BM25 indexes each unit with its release's title
+# 2: BM25 holds each unit with its release's title; 3: page furniture is in no unit
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 _DATA_FILES = ("documents.json", "units.npz", "vectors.faiss", "bm25.npz", "bm25_vocab.json")
 

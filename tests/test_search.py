@@ -97,13 +97,18 @@ def test_a_word_only_the_other_language_holds(retriever: Retriever) -> None:
     # ... and the passage says which word found it
     assert any(("Futenma", "普天間") in h.matched for h in futenma)
     assert all(not h.matched for h in hits if h.doc.lang == "en")
-    # without the translations it is not among the first five
-    plain = retriever.with_params(translate_weight=0.0).ask(
+    # without the translations, nor the event's other-language slots, it is not among the
+    # first five
+    question = (
         "What did Kihara and Austin agree about Futenma at their July 2024 defense ministers' "
-        "meeting?",
-        k=5,
+        "meeting?"
     )
-    assert not any("普天間" in h.chunk.text for h in plain.hits)
+    plain = retriever.with_params(translate_weight=0.0, event_slots=False, event_bonus=0.0)
+    assert not any("普天間" in h.chunk.text for h in plain.ask(question, k=5).hits)
+    # the event alone finds it: the Japanese release of the meeting the English ones report
+    # fills the other-language slots, its sentences ranked within that meeting
+    evented = retriever.with_params(translate_weight=0.0)
+    assert any("普天間" in h.chunk.text for h in evented.ask(question, k=5).hits)
 
 
 def test_headings_and_captions_give_way_to_sentences(retriever: Retriever) -> None:
