@@ -89,6 +89,10 @@ class Meeting:
         mine = [p for p in self.participants if detect_lang(p) == lang]
         return mine or list(self.participants)
 
+    def reported_in(self, lang: str) -> bool:
+        """Whether a release in ``lang`` reports the meeting."""
+        return any(s.lang == lang for s in self.sources)
+
     def quotes_in(self, lang: str, n: int = 4) -> list[Quote]:
         """Key sentences from releases in ``lang`` (from the others when none is)."""
         langs = {s.path: s.lang for s in self.sources}
@@ -301,7 +305,10 @@ def meetings_named(question: str, meetings: Sequence[Meeting]) -> list[Meeting]:
     kinds = _question_kinds(question)
     out = []
     for m in meetings:
-        if m.abbr and re.search(rf"(?<![A-Za-z]){re.escape(m.abbr)}(?![A-Za-z])", question):
+        # "edd", "tdmm": an abbreviation of three letters or more is typed in any case
+        flags = re.I if m.abbr and len(m.abbr) >= 3 else 0
+        abbr = rf"(?<![A-Za-z]){re.escape(m.abbr)}(?![A-Za-z])" if m.abbr else None
+        if abbr and re.search(abbr, question, flags):
             out.append(m)
             continue
         for kind, countries in kinds:

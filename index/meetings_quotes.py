@@ -3,8 +3,10 @@
 Candidates are the sentence units of the meeting's releases (only the part about this meeting
 when a release reports several), without headings, captions, list markers and footers. They are
 ranked by maximal marginal relevance over the unit embeddings: similarity to the centroid of all
-candidates (both languages; the model is multilingual) minus similarity to those already chosen,
-and a sentence that repeats one already chosen (a reprint) is skipped. Up to four per language.
+candidates (both languages; the model is multilingual), plus a little for a sentence saying what
+was decided or announced (agreed, signed, affirmed, 一致, 確認, 署名: that is what a reader of a
+summary wants, not the background), minus similarity to those already chosen; a sentence that
+repeats one already chosen (a reprint) is skipped. Up to four per language.
 """
 
 from __future__ import annotations
@@ -21,6 +23,21 @@ from index.text import detect_lang, normalize, sentence_spans
 
 QUOTES_PER_LANG = 4
 MMR_LAMBDA = 0.7
+OUTCOME_BONUS = 0.05  # added to a sentence's centrality when it says what was decided
+
+# What a meeting decided or announced (not what it is, or what happened before it)
+_OUTCOME = re.compile(
+    r"\b(?:agree[ds]?|signed|sign(?:ed)? (?:a|an|the)|affirm(?:ed|s)?|reaffirm(?:ed|s)?"
+    r"|commit(?:ted|s)?|announc(?:ed|es)|decided|concurred|confirm(?:ed|s)|endorsed"
+    r"|pledged|launched|approved|adopted|welcomed)\b"
+    r"|一致|確認|署名|合意|決定|発表|承認|採択|表明|歓迎",
+    re.I,
+)
+
+
+def says_outcome(text: str) -> bool:
+    """Whether a sentence says what was decided or announced ("agreed", 「一致した」)."""
+    return _OUTCOME.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -50,14 +67,21 @@ def quotable(text: str) -> bool:
 
 
 def mmr(
-    vectors: np.ndarray, k: int, lam: float = MMR_LAMBDA, centroid: np.ndarray | None = None
+    vectors: np.ndarray,
+    k: int,
+    lam: float = MMR_LAMBDA,
+    centroid: np.ndarray | None = None,
+    bonus: np.ndarray | None = None,
 ) -> list[int]:
-    """Indices of ``k`` rows chosen for centrality (similarity to the centroid) minus redundancy."""
+    """Indices of ``k`` rows chosen for centrality (similarity to the centroid, plus ``bonus``)
+    minus redundancy."""
     if len(vectors) == 0:
         return []
     c = vectors.mean(axis=0) if centroid is None else centroid
     c = c / (np.linalg.norm(c) or 1.0)
     relevance = vectors @ c
+    if bonus is not None:
+        relevance = relevance + bonus
     sims = vectors @ vectors.T
     chosen: list[int] = []
     while len(chosen) < min(k, len(vectors)):
@@ -104,8 +128,15 @@ def key_sentences(
     quotes: list[Quote] = []
     for lang in ("ja", "en"):
         units = [u for u in candidates if docs[int(unit_doc[u])].lang == lang]
+        outcome = np.array(
+            [
+                OUTCOME_BONUS
+                * says_outcome(docs[int(unit_doc[u])].text[sentence[u][0] : sentence[u][1]])
+                for u in units
+            ]
+        )
         picked: list[str] = []
-        for i in mmr(vectors[units], len(units), centroid=centroid):
+        for i in mmr(vectors[units], len(units), centroid=centroid, bonus=outcome):
             u = units[i]
             doc = docs[int(unit_doc[u])]
             text = doc.text[sentence[u][0] : sentence[u][1]]

@@ -427,7 +427,7 @@ class Retriever(Declining):
             q_lang,
             False,
             [],
-            [] if why.reason in ("period", "round") else suggestions[:3],
+            [] if why.reason == "round" else suggestions[:3],  # "round" lists the rounds
             None if why.reason == "none" else why.reason,
             why.name,
             None if period is None else (period.start, period.end),

@@ -39,6 +39,7 @@ WORDS = {
         "where": "Where",
         "who": "Participants",
         "sources": "Releases",
+        "only_other": "(Only Japanese releases report this meeting: quoted in Japanese.)",
         "to": "–",
         "bad_period": "`{value}` is not a period: use 30d, 90d, 1y, all or a date (YYYY-MM-DD).",
     },
@@ -53,6 +54,7 @@ WORDS = {
         "where": "場所",
         "who": "出席者",
         "sources": "発表",
+        "only_other": "（この会合の日本語の発表はありません。英語の発表から引用しています。）",
         "to": "～",
         "bad_period": (
             "`{value}` は期間ではありません。30d、90d、1y、all か日付（YYYY-MM-DD）"
@@ -219,6 +221,8 @@ def meeting_text(meeting: Meeting, lang: str) -> str:
     people = meeting.participants_in(lang)
     if people:
         lines.append(f"{words(lang, 'who')}: " + ("、" if lang == "ja" else "; ").join(people))
+    if meeting.summary and not meeting.reported_in(lang):
+        lines.append(words(lang, "only_other"))
     for quote in meeting.quotes_in(lang):
         lines.append(f"> {' '.join(quote.quote.split())}")
         lines.append(f"  — {source_label(meeting, quote)}")

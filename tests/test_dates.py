@@ -243,6 +243,15 @@ TODAY = D(2025, 3, 15)
             "What did the July 2024 2+2 say about the 2027 exercise?",
             Period(D(2024, 7, 1), D(2024, 7, 31), "month"),
         ),
+        # typed as in a chat: a month in lower case or cut short before a year, 2024/12
+        (
+            "what camp did they visit at the dec 2024 edd",
+            Period(D(2024, 12, 1), D(2024, 12, 31), "month"),
+        ),
+        ("edd in december 2023", Period(D(2023, 12, 1), D(2023, 12, 31), "month")),
+        ("may 2024 hawaii meeting", Period(D(2024, 5, 1), D(2024, 5, 31), "month")),
+        ("2024/12 edd", Period(D(2024, 12, 1), D(2024, 12, 31), "month")),
+        ("edds in 2022-2024", Period(D(2022, 1, 1), D(2024, 12, 31), "year")),
     ],
 )
 def test_query_period_in_both_languages(question: str, period: Period) -> None:

@@ -264,3 +264,34 @@ def test_built_index_stores_meetings_consistent_with_it(tmp_path: Path) -> None:
         assert {s.path for s in m.sources} <= paths
         assert m.date_start >= m.date_end - dt.timedelta(days=7)
     assert np.all(np.diff([m.date_start.toordinal() for m in meetings]) <= 0)  # newest first
+
+
+def test_key_sentences_say_what_was_decided(
+    corpus_docs: list[Document], corpus_meetings: list[Meeting], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import meetings_quotes
+    from index.meetings_quotes import says_outcome
+
+    assert says_outcome("The ministers reaffirmed their commitment to the Alliance.")
+    assert says_outcome("両大臣は、日米同盟の抑止力・対処力を強化していくことで一致した。")
+    assert not says_outcome("Japan and the United States established the EDD in 2010.")
+
+    def outcomes(meetings: list[Meeting]) -> int:
+        return sum(says_outcome(q.quote) for m in meetings for q in m.summary)
+
+    # what was decided comes before the background (with the real model: 28 -> 46 of 118)
+    monkeypatch.setattr(meetings_quotes, "OUTCOME_BONUS", 0.0)
+    assert outcomes(corpus_meetings) > outcomes(extract(corpus_docs))
+
+
+def test_a_meeting_only_one_language_reports_says_so(corpus_meetings: list[Meeting]) -> None:
+    from index.summary import render_text, summarize
+
+    [only_en] = [
+        m for m in corpus_meetings if m.sources and all(s.lang == "en" for s in m.sources)
+    ][:1]
+    text = render_text(summarize([only_en], since=None, lang="ja", today=TODAY))
+    assert "日本語の発表はありません" in text
+    assert "日本語の発表はありません" not in render_text(
+        summarize([only_en], since=None, lang="en", today=TODAY)
+    )

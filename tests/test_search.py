@@ -196,7 +196,9 @@ def test_off_topic_question_is_declined(retriever: Retriever) -> None:
 
 def test_question_about_a_time_no_release_covers_is_declined(retriever: Retriever) -> None:
     answer = retriever.ask("2019年の日米拡大抑止協議はどこで開催されたか。")
-    assert not answer.answered
+    assert not answer.answered and answer.missing == "period"
+    assert answer.period == (dt.date(2019, 1, 1), dt.date(2019, 12, 31))
+    assert answer.held is not None and answer.held[0].year == 2022  # the corpus's first release
     assert answer.suggestions  # closest releases are still offered
 
 
@@ -425,3 +427,66 @@ def test_a_name_no_release_of_that_time_mentions_is_declined(retriever: Retrieve
     assert foreign.missing != "name"
     # without a time named, nothing is checked (the corpus may speak of it at another time)
     assert retriever.ask("与那国島への部隊配備について何が確認されたか。").missing != "name"
+
+
+def test_a_round_the_corpus_does_not_hold_is_declined_with_the_rounds_it_does(
+    retriever: Retriever,
+) -> None:
+    # the corpus reports the Japan-U.S.-Australia defence ministers' meetings of 2022 and 2024
+    for question in (
+        "Where was the 2023 Japan-U.S.-Australia defense ministers' meeting held?",
+        "2023年の日米豪防衛相会談はどこで開かれたか",
+    ):
+        answer = retriever.ask(question)
+        assert not answer.answered and answer.missing == "round" and not answer.hits
+        assert [r.date.year for r in answer.rounds] == [2024, 2022]
+        assert answer.period == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    # a round it holds is answered, typed however ("tdmm", a month in lower case)
+    held = retriever.ask("where was the may 2024 tdmm held")
+    assert held.answered and held.hits[0].doc.date and held.hits[0].doc.date.year == 2024
+    # a series named without a time is no round to miss
+    assert retriever.ask(
+        "Where are the Japan-U.S.-Australia defense ministers' meetings held?"
+    ).answered
+
+
+def test_the_decline_names_the_rounds_in_the_terminal(retriever: Retriever) -> None:
+    from bot.cli import format_answer
+
+    text = format_answer(retriever.ask("what happened at the 2022 2+2"))
+    assert "No release about a Japan-U.S. Security Consultative Committee" in text
+    assert "from 2022" in text and "- 2024-07-28" in text and "- 2023-01-11" in text
+    ja = format_answer(retriever.ask("2026年のEDDでは何が話し合われたか"))
+    assert "2026年の発表はコーパスにありません" in ja and "2025-" in ja
+
+
+def test_a_time_named_ranks_that_times_releases_first(retriever: Retriever) -> None:
+    for question in (
+        "what did the dec 2024 edd discuss",
+        "2023年6月の日米拡大抑止協議では何が話し合われたか",
+    ):
+        answer = retriever.with_params(min_other=0).ask(question, k=8)
+        days = [h.doc.date for h in answer.hits]
+        period = answer.hits and retriever.score(question).period
+        assert period
+        inside = [
+            period.start - dt.timedelta(days=3) <= d <= period.end + dt.timedelta(days=10)
+            for d in days
+            if d
+        ]
+        # every release from that time comes before any release from another
+        assert inside == sorted(inside, reverse=True) and inside[0]
+
+
+def test_passages_hold_no_page_furniture(retriever: Retriever) -> None:
+    from index.quoting import is_boilerplate
+
+    for question in (
+        "2024年12月のEDDで代表団はどこを訪問したか",
+        "2024年12月の日米防衛相会談で何が確認されたか",
+        "石破総理大臣はヘグセス長官と何を話したか",
+    ):
+        for hit in retriever.ask(question, k=10).hits:
+            lines = [line for line in hit.chunk.text.splitlines() if line.strip()]
+            assert not any(is_boilerplate(line) for line in lines), hit.chunk.text
+            assert "写真:防衛省" not in hit.chunk.text and "(以上)" not in hit.chunk.text

@@ -54,6 +54,8 @@ def meeting_embed(meeting: Meeting, lang: str) -> discord.Embed:
     if people:
         joined = ("、" if lang == "ja" else "; ").join(people)
         lines.append(render.trim(f"**{words(lang, 'who')}:** {_escape(joined)}", PEOPLE_CHARS))
+    if meeting.summary and not meeting.reported_in(lang):
+        lines.append(words(lang, "only_other"))
     for quote in meeting.quotes_in(lang):
         lines.append("")
         lines.append("> " + render.trim(_escape(quote.quote), QUOTE_CHARS))
