@@ -29,10 +29,10 @@ _WORDS = {
     "en": {
         "none": "No passage in the corpus answers this question.",
         "missing": "No passage in the corpus states the {figure} this question asks for.",
-        "unmentioned": "No release from the time this question names mentions {name}.",
         "amount": "amount",
         "percentage": "percentage",
         "headcount": "number of people",
+        "duration": "length of time",
         "next": "next meeting",
         "closest": "Closest releases:",
         "no_url": "file",
@@ -41,10 +41,10 @@ _WORDS = {
     "ja": {
         "none": "コーパスには、この質問に答える記述が見つかりませんでした。",
         "missing": "コーパスには、この質問が求める{figure}を示す記述が見つかりませんでした。",
-        "unmentioned": "質問の時期の発表には、「{name}」への言及がありませんでした。",
         "amount": "金額",
         "percentage": "割合",
         "headcount": "人数",
+        "duration": "時間の長さ",
         "next": "次回会合の予定",
         "closest": "近い発表:",
         "no_url": "ファイル",
@@ -143,8 +143,6 @@ def format_answer(answer: Answer, color: bool = False) -> str:
         timed = decline_lines(answer, answer.lang)
         if timed is not None:
             lines += timed
-        elif answer.missing == "name" and answer.unmentioned:
-            lines.append(words["unmentioned"].format(name=answer.unmentioned))
         elif answer.missing:
             lines.append(words["missing"].format(figure=words[answer.missing]))
         else:

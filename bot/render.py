@@ -344,9 +344,6 @@ def answer_replies(answer: Answer, lang: str, budget: int = PASSAGE_CHARS) -> li
         if timed is not None:
             lines = [f"{t(lang, 'question', question=_echo(answer.question))}"]
             lines += [escape(line, line_start=False) for line in timed]
-        elif answer.missing == "name" and answer.unmentioned:
-            name = escape(answer.unmentioned, line_start=False)
-            lines = [t(lang, "no_name", question=_echo(answer.question), name=name)]
         elif answer.missing:
             figure = t(lang, answer.missing)
             lines = [t(lang, "no_figure", question=_echo(answer.question), figure=figure)]

@@ -20,10 +20,6 @@ TEXT: dict[str, dict[str, str]] = {
             "**Question:** {question}\nThe releases found do not state the {figure} this "
             "question asks for."
         ),
-        "no_name": (
-            "**Question:** {question}\nNo release from the time this question names mentions "
-            "{name}."
-        ),
         "no_period": (
             "No release in the corpus is from {period}; the releases run from {first} to {last}."
         ),
@@ -32,6 +28,7 @@ TEXT: dict[str, dict[str, str]] = {
         "amount": "amount",
         "percentage": "percentage",
         "headcount": "number of people",
+        "duration": "length of time",
         "next": "next meeting",
         "suggestions": "Closest releases:",
         "queued": "Queued: {ahead} question(s) ahead of yours…",
@@ -77,15 +74,13 @@ TEXT: dict[str, dict[str, str]] = {
             "**質問:** {question}\n見つかった資料には、この質問が求める{figure}の記載が"
             "ありませんでした。"
         ),
-        "no_name": (
-            "**質問:** {question}\n質問の時期の発表には、「{name}」への言及がありませんでした。"
-        ),
         "no_period": "{period}の発表はコーパスにありません（収録は{first}から{last}まで）。",
         "no_period_empty": "{period}の発表はコーパスにありません。",
         "no_round": "{period}の{series}に関する発表はありません。コーパスにある回:",
         "amount": "金額",
         "percentage": "割合",
         "headcount": "人数",
+        "duration": "時間の長さ",
         "next": "次回会合の予定",
         "suggestions": "近い資料:",
         "queued": "順番待ち中です（前に{ahead}件）…",

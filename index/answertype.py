@@ -17,20 +17,19 @@ for (:func:`sought`): a name, a date, a count ("the thirteenth meeting", 「4回
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from index.dates import find_dates
 from index.text import normalize
-from index.tokenize import JapaneseEnglishTokenizer
 
 _NUMBER = r"(?:\d[\d,.]*|[一二三四五六七八九十百千万]+)"
 _NUMBER_WORD = (
     r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens?|hundreds?|thousands?|several|[一二三四五六七八九十百千]+)"
 )
+_TENS = r"(?:fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-[a-z]+)?"
 _PEOPLE = r"(?:people|persons?|officials|members|personnel|troops|delegates|soldiers|staff)"
 
 
@@ -72,6 +71,19 @@ HEADCOUNT = AnswerType(
     re.compile(rf"何人|何名|how many (?:\w+ ){{0,2}}{_PEOPLE}"),
     re.compile(rf"{_NUMBER_WORD}\s*(?:人|名)|{_NUMBER_WORD}\s+(?:\w+\s+){{0,2}}{_PEOPLE}\b"),
 )
+# "How long did the meeting last?", 「会談は何分間行われたか」: a length of time
+DURATION = AnswerType(
+    "duration",
+    re.compile(
+        r"何分|何時間|どのくらいの時間|どれくらいの時間|所要時間"
+        r"|\bhow long (?:did|was|were|is|will)\b|\bhow many (?:minutes|hours)\b"
+        r"|\b(?:length|duration) of the\b"
+    ),
+    re.compile(
+        rf"{_NUMBER}\s*(?:分間?|時間)|(?:{_NUMBER_WORD}|{_TENS})[\s-]*(?:minutes?|mins?|hours?)\b"
+        r"|\b(?:an|half an) hour\b"
+    ),
+)
 _MEETING_WORD = (
     r"(?:edd|2\+2|round|meeting|session|dialogue|talks|ministerial|summit|consultations?"
     r"|conference)"
@@ -90,7 +102,7 @@ NEXT_MEETING = AnswerType(
         r"|\bwill (?:be )?(?:held|hosted|convened)\b|\bwill (?:host|hold|convene|meet)\b"
     ),
 )
-TYPES = (MONEY, PERCENT, HEADCOUNT, NEXT_MEETING)
+TYPES = (MONEY, PERCENT, HEADCOUNT, DURATION, NEXT_MEETING)
 
 
 def expected_type(question: str) -> AnswerType | None:
@@ -132,22 +144,6 @@ def names_person(text: str, lang: str, tagger: Callable[[str], list[Any]] | None
     return any(
         word.feature.pos2 == "固有名詞" and word.feature.pos3 == "人名" for word in tagger(text)
     )
-
-
-def proper_names(question: str, tokenizer: JapaneseEnglishTokenizer) -> list[str]:
-    """The names a Japanese question gives (unidic 固有名詞; consecutive ones joined, NFKC):
-    「2024年5月のハワイでの…尖閣への適用」 -> ["ハワイ", "尖閣"]."""
-    names: list[str] = []
-    current = ""
-    for word in tokenizer.tag(unicodedata.normalize("NFKC", question)):
-        if word.feature.pos2 == "固有名詞":
-            current += word.surface
-        elif current:
-            names.append(current)
-            current = ""
-    if current:
-        names.append(current)
-    return list(dict.fromkeys(names))
 
 
 # -- what the marked sentence holds ----------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The ranked candidates of :meth:`index.search.Retriever.score` become passages: a unit with its
 neighbours, at most ``per_doc`` from one release, none overlapping or reprinting another, some
-kept for the other language, a statement several releases repeat quoted from the newest.
+kept for the other language (first from the other language's release of the same event).
 """
 
 from __future__ import annotations
@@ -49,11 +49,6 @@ class Passages:
         need = min(p.min_other, window - 1) if has_other else 0
         tried: set[int] = set()
         seen: dict[int, set[str]] = {}
-        # a statement several releases repeat is quoted from the newest, unless the question
-        # names a time (then the date preference has picked the release)
-        newest = p.newest_copy and scores.period is None
-        units_seen: dict[int, set[str]] = {}
-        candidates = np.array([c.unit for c in scores.ranked], dtype=np.int64) if newest else None
         siblings = {c.unit for c in scores.siblings}
         while len(chosen) < k:
             others = sum(1 for c, _ in chosen if self._unit_lang[c.unit] != q_lang)
@@ -69,9 +64,6 @@ class Passages:
                 if must_other and not sibling and s.fused < p.other_ratio * scores.ranked[0].fused:
                     break
                 tried.add(s.unit)
-                if candidates is not None:
-                    s = self._newest_copy(s, scores.ranked, candidates, units_seen)
-                    tried.add(s.unit)
                 if self._try_add(s, chosen, per_doc, seen):
                     added = True
                     break
@@ -80,37 +72,6 @@ class Passages:
                     break
                 need = others  # no other-language passage left: fill with the rest
         return [self._hit(s, span, scores) for s, span in chosen]
-
-    def _newest_copy(
-        self, s: Scored, ranked: list[Scored], units: np.ndarray, known: dict[int, set[str]]
-    ) -> Scored:
-        """``s``, or the same statement in a newer release among the candidates (its score
-        kept): "the EDD was established in 2010" is quoted from the latest EDD's release.
-        ``units`` are the candidates' units; ``known`` caches shingles for one question."""
-        day = self._doc_day[int(self.data.unit_doc[s.unit])]
-        if not day:
-            return s
-        days = self._doc_day[self.data.unit_doc[units]]
-        length, lengths = self._unit_len[s.unit], self._unit_len[units]
-        newer = np.flatnonzero(
-            (days > day)
-            & (self._unit_lang[units] == self._unit_lang[s.unit])
-            & (2 * np.minimum(lengths, length) >= np.maximum(lengths, length))
-        )
-        if not len(newer):
-            return s
-
-        def of(unit: int) -> set[str]:
-            if unit not in known:
-                a, b = (int(x) for x in self.data.unit_span[unit])
-                known[unit] = shingles(self.docs[int(self.data.unit_doc[unit])].text[a:b])
-            return known[unit]
-
-        for i in newer[np.argsort(-days[newer], kind="stable")].tolist():
-            if near_duplicate(of(s.unit), of(int(units[i])), 0.8):
-                best = ranked[i]
-                return Scored(best.unit, s.fused, best.dense, best.bm25)
-        return s
 
     def _try_add(
         self,

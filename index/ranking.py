@@ -43,9 +43,6 @@ class SearchParams:
     # ... also when the question names a time (measured worse: the date preference already
     # holds that meeting, and several meetings share a week), or only for "the latest EDD"
     meeting_with_time: bool = False
-    # added for the releases (both languages) of the event the best passage reports: a
-    # question about one meeting is answered from its releases, the other language's too
-    event_bonus: float = 0.01
     # The other-language slots among the first five go first to the other language's
     # releases of that event (Retriever._event_siblings ranks their sentences within it,
     # against their counterparts in the question's language, weighted by event_novelty).
@@ -57,12 +54,6 @@ class SearchParams:
     # A unit without a whole sentence (a heading, a photo caption, a link line) rarely answers:
     # its fused score is cut by this share, so the sentences around it come first.
     fragment_penalty: float = 0.2
-    # A question asking who is answered by a passage naming someone: among its candidates,
-    # those naming nobody have their fused score cut by this share (index.answertype).
-    person_penalty: float = 0.1
-    # A statement several releases repeat ("the EDD was established in 2010") is quoted from
-    # the newest of them when the question names no time.
-    newest_copy: bool = True
     # Words of the question that its own language lacks (in the releases from the time it
     # names, else in the releases of its translate_context best passages), translated by the
     # dictionary (index.lexicon), rank other-language passages as a third list of this weight
@@ -83,9 +74,6 @@ class SearchParams:
     # declined when none of this many best passages (from the time it names, if any) states
     # one (index.answertype).
     figure_depth: int = 10
-    # A Japanese question naming a time is declined when a name it gives (a place, a person)
-    # stands in no release from that time, in either language (Retriever._unmentioned_name).
-    name_check: bool = True
     # A question naming a meeting series and a time is declined when the corpus holds no
     # round of that series then; the decline lists the rounds it holds.
     round_check: bool = True

@@ -98,12 +98,10 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)
     # when not answered: the closest documents, for a "did you mean" line
     suggestions: list[Document] = field(default_factory=list)
-    # when not answered because the question asks for a figure (or a next meeting) no passage
-    # states: its kind ("amount", "percentage", "headcount", "next"; see index.answertype)
+    # why it was not answered (None: nothing in the corpus is close to it): the kind of figure
+    # the question asks for and no passage states ("amount", "percentage", "headcount",
+    # "duration", "next"; see index.answertype), or "period" or "round" (below)
     missing: str | None = None
-    # when not answered because no release from the time the question names mentions a name
-    # it gives (missing == "name"): that name
-    unmentioned: str | None = None
     # the time the question names (first and last day), for the declines that depend on it:
     # missing == "period" (no release is from that time) and "round" (the meeting series the
     # question names held no round then; ``rounds`` are those the corpus holds)

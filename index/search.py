@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.answertype import asks_for_person, sought
+from index.answertype import sought
 from index.crosslingual import Translated, translated_evidence
 from index.dates import Period, find_dates, query_period
 from index.declining import Declining
@@ -98,7 +98,6 @@ class Retriever(Declining):
             dtype=bool,
         )
         self._publisher_docs: dict[str, np.ndarray] = {}
-        self._nfkc: dict[int, str] = {}
         # whether each unit names a person: -1 until a question asking who needs it
         self._person = np.full(len(data.unit_doc), -1, dtype=np.int8)
         self._doc_day = np.array(
@@ -186,11 +185,9 @@ class Retriever(Declining):
             found = self._translated(q_lang, ranked, mask, sets, period)
             ranks = rrf(np.where(found.scores > 0, found.scores, -np.inf), p.candidates, p.rrf_k)
             fused += p.translate_weight * ranks
-        self._cut_back(question, fused)
+        self._cut_back(fused)
         fused += self._preferences(question, fused, period)
-        event = self._event_releases(fused) if p.event_bonus or p.event_slots else None
-        if event is not None and p.event_bonus:
-            fused += np.where(event[self.data.unit_doc] & (fused > 0), p.event_bonus, 0.0)
+        event = self._event_releases(fused) if p.event_slots else None
         order = self._candidates(fused)
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
         siblings: list[Scored] = []
@@ -214,17 +211,13 @@ class Retriever(Declining):
             siblings=siblings,
         )
 
-    def _cut_back(self, question: str, fused: np.ndarray) -> None:
-        """Cut back headings and captions and, for a question asking who, passages naming
-        nobody (``fused`` is changed; before the preferences, which rank tiers above it)."""
+    def _cut_back(self, fused: np.ndarray) -> None:
+        """Cut back headings and captions (``fused`` is changed; before the preferences, which
+        rank tiers above it)."""
         p = self.params
         positive = np.flatnonzero(fused > 0)
         if p.fragment_penalty:
             fused[positive[self._fragment[positive]]] *= 1.0 - p.fragment_penalty
-        if p.person_penalty and asks_for_person(question):
-            best = positive[np.argsort(-fused[positive], kind="stable")[: p.candidates]]
-            nobody = np.array([not self._names_person(int(u)) for u in best], dtype=bool)
-            fused[best[nobody]] *= 1.0 - p.person_penalty
 
     def _candidates(self, fused: np.ndarray) -> np.ndarray:
         """The ``candidates`` best units, best first."""
@@ -429,7 +422,6 @@ class Retriever(Declining):
             [],
             [] if why.reason == "round" else suggestions[:3],  # "round" lists the rounds
             None if why.reason == "none" else why.reason,
-            why.name,
             None if period is None else (period.start, period.end),
             why.rounds,
             (min(dated), max(dated)) if dated else None,

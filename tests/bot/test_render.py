@@ -12,7 +12,7 @@ from fakediscord import message_limit_errors
 
 from bot import errors, render
 from index.errors import BuildInProgress, EmptyQuery, QueryTooLong
-from index.schema import Answer, Chunk, Document, Hit
+from index.schema import Answer, Chunk, Document, Hit, Round
 
 FAMILY = "👩\u200d👩\u200d👧\u200d👦"
 
@@ -130,16 +130,24 @@ def test_no_figure_says_what_is_missing(lang: str, missing: str, said: str) -> N
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("en", "No release from the time this question names mentions 尖閣\\*."),
-        ("ja", "質問の時期の発表には、「尖閣\\*」への言及がありませんでした。"),
+        ("en", "No release about a Japan-U.S.-Australia \\*TDMM\\* from 2023."),
+        ("ja", "2023年の日米豪\\*防衛相会談\\*に関する発表はありません。"),
     ],
 )
-def test_an_unmentioned_name_is_said(lang: str, said: str) -> None:
-    # the name comes from the question: shown, with its markdown escaped
-    answer = Answer("q?", lang, False, [], [doc("a", path="a.txt")], "name", "尖閣*")
+def test_a_missing_round_is_said_with_the_rounds_held(lang: str, said: str) -> None:
+    # the series' name comes from a release: shown with its markdown escaped, then each round
+    rounds = [
+        Round(
+            "日米豪*防衛相会談*", "Japan-U.S.-Australia *TDMM*", dt.date(2024, 5, 2), None, "Hawaii"
+        ),
+        Round("日米豪*防衛相会談*", "Japan-U.S.-Australia *TDMM*", dt.date(2022, 6, 11)),
+    ]
+    period = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    answer = Answer("q?", lang, False, [], [], "round", period, rounds)
     (reply,) = render.answer_replies(answer, lang)
     assert said in reply.content
-    assert "<https://example.org/r>" in reply.content
+    assert "- 2024-05-02 " in reply.content and "(Hawaii)" in reply.content
+    assert "- 2022-06-11 " in reply.content
 
 
 @pytest.mark.parametrize(
@@ -177,8 +185,8 @@ def test_cli_says_what_figure_is_missing() -> None:
     assert "求める割合を示す記述" in format_answer(answer)
     answer = Answer("What was the budget?", "en", False, [], [], "amount")
     assert "states the amount this question asks for" in format_answer(answer)
-    answer = Answer("尖閣は?", "ja", False, [], [], "name", "尖閣")
-    assert "「尖閣」への言及がありませんでした" in format_answer(answer)
+    answer = Answer("How long did they meet?", "en", False, [], [], "duration")
+    assert "states the length of time this question asks for" in format_answer(answer)
     answer = Answer("次回のEDDは?", "ja", False, [], [], "next")
     assert "求める次回会合の予定を示す記述" in format_answer(answer)
 
