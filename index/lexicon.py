@@ -117,6 +117,16 @@ class Lexicon:
         )
         return [(form, tuple(terms.split())) for form, terms in rows]
 
+    def knows(self, word: str) -> bool:
+        """Whether the dictionary has ``word`` (lower case) as an English word, alone or
+        opening a phrase ("fissile" in "fissile material"); names do not count."""
+        rows = self._rows(
+            "SELECT form, terms FROM en WHERE name = 0 AND (key = ? OR (key >= ? AND key < ?))"
+            " LIMIT 1",
+            (word, word + " ", word + "!"),
+        )
+        return bool(rows)
+
     def japanese(self, form: str, names: bool) -> list[tuple[str, tuple[str, ...]]]:
         """English (gloss, terms) for a Japanese form: its words, or its first readings as a
         name (JMnedict lists every reading of 中谷: Nakatani, Nakaya, ...)."""

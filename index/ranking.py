@@ -66,6 +66,8 @@ class SearchParams:
     translate_context: int = 20
     translate_units: int = 1
     translate_scope: int = 20
+    # A misspelt word one edit from a word of the corpus is read as that word (index.spelling)
+    spelling: bool = True
     # Decline when the best passage is no closer than off-topic probes get (index.probes),
     # or the question names a time no release is from.
     decline: bool = True

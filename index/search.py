@@ -29,6 +29,7 @@ from index.publishers import Publisher, named_sources
 from index.quoting import is_sentence
 from index.ranking import Scored, Scores, SearchParams, rrf, without_dates
 from index.schema import Answer, Document
+from index.spelling import Speller
 from index.text import detect_lang
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
@@ -98,6 +99,7 @@ class Retriever(Declining):
             dtype=bool,
         )
         self._publisher_docs: dict[str, np.ndarray] = {}
+        self._speller: Speller | None = None
         # whether each unit names a person: -1 until a question asking who needs it
         self._person = np.full(len(data.unit_doc), -1, dtype=np.int8)
         self._doc_day = np.array(
@@ -125,6 +127,16 @@ class Retriever(Declining):
         if data.info.tokenizer != tokenizer.name:
             tokenizer = JapaneseEnglishTokenizer(data.info.tokenizer.rsplit("-", 1)[-1])
         return cls(data, embedder, tokenizer, params, open_lexicon(tokenizer))
+
+    @property
+    def speller(self) -> Speller:
+        """The corpus's vocabulary as a spelling corrector (built on first use)."""
+        if self._speller is None:
+            df = np.diff(self.data.bm25.weights.indptr)
+            lexicon = self.lexicon
+            known = None if lexicon is None else lexicon.knows
+            self._speller = Speller({t: int(df[c]) for t, c in self.data.bm25.vocab.items()}, known)
+        return self._speller
 
     @property
     def info(self) -> store.IndexInfo:
@@ -403,10 +415,12 @@ class Retriever(Declining):
         """Retrieve the ``k`` best passages for ``question``, each with its answering sentence."""
         question = validate_question(question)
         k = max(1, min(int(k), 20))
-        scores = self.score(question, since=since, until=until, lang=lang)
+        # "ausitn", "blinkin": read as the corpus's words
+        question_read = self.speller.correct(question) if self.params.spelling else question
+        scores = self.score(question_read, since=since, until=until, lang=lang)
         q_lang = scores.lang
         hits = self.select(scores, k, q_lang)
-        why = self.decline(question, scores, hits)
+        why = self.decline(question_read, scores, hits)
         if why is None:
             return Answer(question, q_lang, True, hits)
         suggestions: list[Document] = []
