@@ -10,6 +10,8 @@ meeting: :mod:`index.answertype`).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,6 +33,12 @@ class Decline:
 
     reason: str
     rounds: list[Round] = field(default_factory=list)
+
+
+def _series_names(meeting: Meeting) -> set[str]:
+    """How releases write a meeting series: its abbreviation and its names (NFKC, casefold)."""
+    names = {meeting.abbr or "", meeting.name_ja, re.sub(r"\s*\([^)]*\)$", "", meeting.name_en)}
+    return {unicodedata.normalize("NFKC", n).casefold() for n in names if len(n) >= 3}
 
 
 class Declining(Passages):
@@ -71,6 +79,13 @@ class Declining(Passages):
             m.date_start - slack <= period.end and period.start <= m.date_end + slack for m in named
         ):
             return None
+        # a release of that time that names the series may report a round the catalogue
+        # missed: then the passages, not the catalogue, decide
+        names = {n for m in named for n in _series_names(m)}
+        for doc_i in np.flatnonzero(self._in_period(period)).tolist():
+            text = unicodedata.normalize("NFKC", self.docs[doc_i].text).casefold()
+            if any(re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", text) for name in names):
+                return None
         ordered = sorted(named, key=lambda m: m.date_start, reverse=True)
         return [Round(m.name_ja, m.name_en, m.date_start, m.place_ja, m.place_en) for m in ordered]
 

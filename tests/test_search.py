@@ -446,3 +446,25 @@ def test_passages_hold_no_page_furniture(retriever: Retriever) -> None:
             lines = [line for line in hit.chunk.text.splitlines() if line.strip()]
             assert not any(is_boilerplate(line) for line in lines), hit.chunk.text
             assert "写真:防衛省" not in hit.chunk.text and "(以上)" not in hit.chunk.text
+
+
+def test_a_round_the_catalogue_missed_is_not_declined(retriever: Retriever) -> None:
+    # the catalogue without the 2024 EDDs: the releases of December 2024 still name the EDD,
+    # so the passages, not the catalogue, decide
+    import copy
+
+    from index.dates import query_period
+    from index.meetings import meetings_named
+
+    missed = copy.copy(retriever)
+    missed._meetings = [
+        m for m in retriever._meetings if not (m.abbr == "EDD" and m.date_start.year == 2024)
+    ]
+    question = "What did the December 2024 EDD discuss?"
+    period = query_period(question)
+    assert period is not None
+    named = meetings_named(question, missed._meetings)
+    assert named and not any(period.start <= m.date_start <= period.end for m in named)
+    assert missed._missing_round(question, period) is None
+    # a time from which no release names the series is declined, with the rounds held
+    assert missed._missing_round("What did the March 2025 EDD discuss?", query_period("March 2025"))
