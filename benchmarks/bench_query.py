@@ -69,7 +69,13 @@ def synthetic(data: store.IndexData, size: int, seed: int = 0) -> store.IndexDat
 
 
 def measure(retriever: Retriever, questions: list[str]) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {"bare encode": [], "encode": [], "search": [], "quote": []}
+    times: dict[str, list[float]] = {
+        "bare encode": [],
+        "encode": [],
+        "search": [],
+        "quote": [],
+        "ask": [],
+    }
     embedder = retriever.embedder
     for q in questions[:3]:
         retriever.ask(q)  # warm-up
@@ -88,6 +94,9 @@ def measure(retriever: Retriever, questions: list[str]) -> dict[str, list[float]
         times["encode"].append(t2 - t1)
         times["search"].append(t3 - t2)
         times["quote"].append(t4 - t3)
+        t5 = time.perf_counter()
+        retriever.ask(q)  # the whole answer: spelling, scoring, passages, quotes, declining
+        times["ask"].append(time.perf_counter() - t5)
     return times
 
 
@@ -135,6 +144,7 @@ def main() -> None:
                 "encode",
                 "search",
                 "quote",
+                "ask (all of it)",
                 "compute",
                 "compute / bare",
                 "target p50 ms",

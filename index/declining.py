@@ -46,6 +46,7 @@ class Declining(Passages):
 
     doc_by_id: dict[str, int]
     _release_days: np.ndarray
+    _folded: dict[int, str]  # releases' text in NFKC, casefold (filled when first needed)
     _meetings: list[Meeting]
 
     def decline(self, question: str, scores: Scores, hits: list[Hit]) -> Decline | None:
@@ -83,7 +84,10 @@ class Declining(Passages):
         # missed: then the passages, not the catalogue, decide
         names = {n for m in named for n in _series_names(m)}
         for doc_i in np.flatnonzero(self._in_period(period)).tolist():
-            text = unicodedata.normalize("NFKC", self.docs[doc_i].text).casefold()
+            text = self._folded.get(doc_i)
+            if text is None:  # cached: a large corpus has many releases in one year
+                text = unicodedata.normalize("NFKC", self.docs[doc_i].text).casefold()
+                self._folded[doc_i] = text
             if any(re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", text) for name in names):
                 return None
         ordered = sorted(named, key=lambda m: m.date_start, reverse=True)

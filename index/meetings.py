@@ -15,6 +15,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -71,7 +72,7 @@ class Meeting:
     def name(self) -> str:
         return self.name_ja + SEPARATOR + self.name_en if self.name_ja else self.name_en
 
-    @property
+    @cached_property
     def abbr(self) -> str | None:
         m = re.search(r"\(([A-Z][A-Z0-9]{1,6})\)$", self.name_en)
         return m.group(1) if m else None
@@ -303,24 +304,33 @@ def _question_kinds(question: str) -> list[tuple[Kind, tuple[str, ...]]]:
 def meetings_named(question: str, meetings: Sequence[Meeting]) -> list[Meeting]:
     """The meetings whose format (and partners, when given) the question names."""
     kinds = _question_kinds(question)
+    series: dict[tuple[object, ...], bool] = {}  # each series is judged once, not each round
     out = []
     for m in meetings:
-        # "edd", "tdmm": an abbreviation of three letters or more is typed in any case
-        flags = re.I if m.abbr and len(m.abbr) >= 3 else 0
-        abbr = rf"(?<![A-Za-z]){re.escape(m.abbr)}(?![A-Za-z])" if m.abbr else None
-        if abbr and re.search(abbr, question, flags):
+        key = (m.abbr, m.kind.family, m.kind.topic, frozenset(m.countries))
+        named = series.get(key)
+        if named is None:
+            named = series[key] = _names_series(question, m, kinds)
+        if named:
             out.append(m)
-            continue
-        for kind, countries in kinds:
-            if kind.family == "meeting" and not countries:
-                continue
-            same_kind = kind.family == m.kind.family and (
-                not kind.topic or kind.topic == m.kind.topic
-            )
-            if same_kind and (not countries or set(countries) == set(m.countries)):
-                out.append(m)
-                break
     return out
+
+
+def _names_series(question: str, m: Meeting, kinds: list[tuple[Kind, tuple[str, ...]]]) -> bool:
+    """Whether the question names ``m``'s series: its abbreviation, or its format (with its
+    partners, when the question gives some)."""
+    if m.abbr:
+        # "edd", "tdmm": an abbreviation of three letters or more is typed in any case
+        flags = re.I if len(m.abbr) >= 3 else 0
+        if re.search(rf"(?<![A-Za-z]){re.escape(m.abbr)}(?![A-Za-z])", question, flags):
+            return True
+    for kind, countries in kinds:
+        if kind.family == "meeting" and not countries:
+            continue
+        same_kind = kind.family == m.kind.family and (not kind.topic or kind.topic == m.kind.topic)
+        if same_kind and (not countries or set(countries) == set(m.countries)):
+            return True
+    return False
 
 
 def meeting_for_question(

@@ -100,6 +100,7 @@ class Retriever(Declining):
         )
         self._publisher_docs: dict[str, np.ndarray] = {}
         self._speller: Speller | None = None
+        self._folded: dict[int, str] = {}
         # whether each unit names a person: -1 until a question asking who needs it
         self._person = np.full(len(data.unit_doc), -1, dtype=np.int8)
         self._doc_day = np.array(
