@@ -40,10 +40,28 @@ def fold_plural(word: str) -> str:
     return word
 
 
+_TAGGER: Any = None
+_TAGGER_LOCK = threading.Lock()
+
+
+def shared_tagger() -> Any:
+    """The process's one fugashi Tagger. A Tagger maps unidic-lite's dictionary (188 MB)
+    and fugashi never unmaps it, so one per tokenizer or per thread grew a process by that
+    much with every index load and worker thread; use it only under ``_TAGGER_LOCK``
+    (MeCab is not thread-safe)."""
+    global _TAGGER
+    with _TAGGER_LOCK:
+        if _TAGGER is None:
+            import fugashi
+
+            _TAGGER = fugashi.Tagger()
+        return _TAGGER
+
+
 class JapaneseEnglishTokenizer:
     """fugashi for Japanese runs (surface or lemma forms), a word regex for the rest.
 
-    The MeCab tagger is not thread-safe, so each thread gets its own.
+    All tokenizers of a process share one MeCab tagger, behind a lock (:func:`shared_tagger`).
     """
 
     def __init__(self, form: str = "lemma") -> None:
@@ -51,20 +69,15 @@ class JapaneseEnglishTokenizer:
             raise ValueError(f"form must be 'surface' or 'lemma', not {form!r}")
         self.form = form
         self.name = f"fugashi-unidic-lite-{form}"
-        self._local = threading.local()
-
-    def _tagger(self) -> Any:
-        tagger = getattr(self._local, "tagger", None)
-        if tagger is None:
-            import fugashi
-
-            tagger = fugashi.Tagger()
-            self._local.tagger = tagger
-        return tagger
 
     def tag(self, text: str) -> list[Any]:
         """fugashi's words for ``text`` (with their unidic features)."""
-        return list(self._tagger()(text))
+        tagger = shared_tagger()
+        with _TAGGER_LOCK:
+            words = list(tagger(text))
+            for word in words:  # a node reads its features from the tagger's memory, which
+                _ = word.feature  # the next parse reuses: read them while it is ours
+        return words
 
     def __call__(self, text: str) -> list[str]:
         tokens: list[str] = []
@@ -80,7 +93,7 @@ class JapaneseEnglishTokenizer:
 
     def _japanese(self, run: str) -> list[str]:
         out: list[str] = []
-        for word in self._tagger()(run):
+        for word in self.tag(run):
             feature = word.feature
             if feature.pos1 in _JA_SKIP_POS:
                 continue
