@@ -18,7 +18,7 @@ import numpy as np
 
 from index.answertype import expected_type
 from index.dates import Period, query_period
-from index.meetings import Meeting, meetings_named
+from index.meetings import Meeting, SeriesIndex, meetings_named
 from index.passages import Passages
 from index.ranking import Scores
 from index.schema import Hit, Round
@@ -48,6 +48,7 @@ class Declining(Passages):
     _release_days: np.ndarray
     _folded: dict[int, str]  # releases' text in NFKC, casefold (filled when first needed)
     _meetings: list[Meeting]
+    _series: SeriesIndex
 
     def decline(self, question: str, scores: Scores, hits: list[Hit]) -> Decline | None:
         """Why the corpus cannot answer ``question``, or None when its passages may."""
@@ -72,7 +73,7 @@ class Declining(Passages):
         meeting" when the corpus reports those of 2022 and 2024); None otherwise."""
         if period is None:
             return None
-        named = meetings_named(question, self._meetings)
+        named = meetings_named(question, self._meetings, self._series)
         if not named:
             return None
         slack = dt.timedelta(days=3)  # time zones; a release dated the day after

@@ -301,19 +301,29 @@ def _question_kinds(question: str) -> list[tuple[Kind, tuple[str, ...]]]:
     return [(m.kind, m.countries) for m in found]
 
 
-def meetings_named(question: str, meetings: Sequence[Meeting]) -> list[Meeting]:
-    """The meetings whose format (and partners, when given) the question names."""
-    kinds = _question_kinds(question)
-    series: dict[tuple[object, ...], bool] = {}  # each series is judged once, not each round
-    out = []
-    for m in meetings:
-        key = (m.abbr, m.kind.family, m.kind.topic, frozenset(m.countries))
-        named = series.get(key)
-        if named is None:
-            named = series[key] = _names_series(question, m, kinds)
-        if named:
-            out.append(m)
+SeriesIndex = dict[tuple[object, ...], list[int]]
+
+
+def series_index(meetings: Sequence[Meeting]) -> SeriesIndex:
+    """The meetings grouped by series (abbreviation, format, partners): which of them a
+    question names is judged once per series, not once per round (9,000 meetings at 100k)."""
+    out: SeriesIndex = {}
+    for i, m in enumerate(meetings):
+        out.setdefault((m.abbr, m.kind.family, m.kind.topic, frozenset(m.countries)), []).append(i)
     return out
+
+
+def meetings_named(
+    question: str, meetings: Sequence[Meeting], series: SeriesIndex | None = None
+) -> list[Meeting]:
+    """The meetings whose format (and partners, when given) the question names (``series``:
+    :func:`series_index` of ``meetings``, for callers asking many questions)."""
+    kinds = _question_kinds(question)
+    found: list[int] = []
+    for members in (series if series is not None else series_index(meetings)).values():
+        if _names_series(question, meetings[members[0]], kinds):
+            found.extend(members)
+    return [meetings[i] for i in sorted(found)]
 
 
 def _names_series(question: str, m: Meeting, kinds: list[tuple[Kind, tuple[str, ...]]]) -> bool:
@@ -338,6 +348,7 @@ def meeting_for_question(
     meetings: list[dict[str, Any]],
     today: dt.date | None = None,
     parsed: Sequence[Meeting] | None = None,
+    series: SeriesIndex | None = None,
 ) -> dict[str, Any] | None:
     """The meeting a question names, as its ``meetings.json`` record, or None.
 
@@ -348,9 +359,12 @@ def meeting_for_question(
     today = today or dt.date.today()
     if parsed is None:  # callers asking many questions parse once and pass ``parsed``
         parsed = [Meeting.from_json(m) for m in meetings]
-    pairs = list(zip(parsed, meetings, strict=True))
-    named = {id(m) for m in meetings_named(question, parsed)}
-    candidates = [(m, raw) for m, raw in pairs if id(m) in named and m.date_start <= today]
+    index = {id(m): i for i, m in enumerate(parsed)}
+    candidates = [
+        (m, meetings[index[id(m)]])
+        for m in meetings_named(question, parsed, series)
+        if m.date_start <= today
+    ]
     if not candidates:
         return None
     period = query_period(question, today)

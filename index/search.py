@@ -24,7 +24,7 @@ from index.declining import Declining
 from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
 from index.lexicon import Lexicon, TermSet, open_lexicon, question_sets
-from index.meetings import Meeting, meeting_for_question
+from index.meetings import Meeting, meeting_for_question, series_index
 from index.publishers import Publisher, named_sources
 from index.quoting import is_sentence
 from index.ranking import Scored, Scores, SearchParams, rrf, without_dates
@@ -77,6 +77,7 @@ class Retriever(Declining):
         self.docs = data.docs
         self.doc_by_id = {d.id: i for i, d in enumerate(data.docs)}
         self._meetings = [Meeting.from_json(m) for m in data.meetings]
+        self._series = series_index(self._meetings)
         # the dates each release is about, as day ordinals padded with 0 (docs x dates)
         dates = [[d.toordinal() for d in _doc_dates(doc)] for doc in data.docs]
         width = max((len(x) for x in dates), default=0) or 1
@@ -332,7 +333,9 @@ class Retriever(Declining):
         if period is not None and p.date_bonus:
             preferred += np.where(self._in_period(period), p.date_bonus, 0.0)
         if p.meeting_bonus and self.data.meetings and (period is None or p.meeting_with_time):
-            named = meeting_for_question(question, self.data.meetings, parsed=self._meetings)
+            named = meeting_for_question(
+                question, self.data.meetings, parsed=self._meetings, series=self._series
+            )
             for source in named["sources"] if named else []:
                 if source["path"] in self.doc_by_id:
                     preferred[self.doc_by_id[source["path"]]] += p.meeting_bonus

@@ -454,12 +454,13 @@ def test_a_round_the_catalogue_missed_is_not_declined(retriever: Retriever) -> N
     import copy
 
     from index.dates import query_period
-    from index.meetings import meetings_named
+    from index.meetings import meetings_named, series_index
 
     missed = copy.copy(retriever)
     missed._meetings = [
         m for m in retriever._meetings if not (m.abbr == "EDD" and m.date_start.year == 2024)
     ]
+    missed._series = series_index(missed._meetings)
     question = "What did the December 2024 EDD discuss?"
     period = query_period(question)
     assert period is not None
