@@ -21,7 +21,7 @@ from index.dates import Period, query_period
 from index.meetings import Meeting, SeriesIndex, meetings_named
 from index.passages import Passages
 from index.ranking import Scores
-from index.schema import Hit, Round
+from index.schema import Document, Hit, Round
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class Decline:
 
     reason: str
     rounds: list[Round] = field(default_factory=list)
+    # for a figure none states: the releases of the question's event, to read for oneself
+    releases: list[Document] = field(default_factory=list)
 
 
 def _series_names(meeting: Meeting) -> set[str]:
@@ -65,7 +67,9 @@ class Declining(Passages):
         if rounds:
             return Decline("round", rounds)
         missing = self._missing_figure(question, scores, hits)
-        return Decline(missing) if missing is not None else None
+        if missing is None:
+            return None
+        return Decline(missing, releases=[self.docs[d] for d in scores.event][:4])
 
     def _missing_round(self, question: str, period: Period | None) -> list[Round] | None:
         """The rounds the corpus holds of the meeting series ``question`` names, when none of
@@ -96,16 +100,24 @@ class Declining(Passages):
 
     def _missing_figure(self, question: str, scores: Scores, hits: list[Hit]) -> str | None:
         """The kind of figure the question asks for, if none of the best passages (from the
-        time it names) states one; None when it asks for none or one is stated."""
+        time it names) states one, nor any release of its event; None when it asks for none
+        or one is stated."""
         wanted = expected_type(question)
         depth = self.params.figure_depth
         if wanted is None or not depth:
             return None
         shown = hits if len(hits) >= depth else self.select(scores, depth, scores.lang)
-        if scores.period is not None:  # a figure from another time does not answer
-            inside = self._in_period(scores.period)
+        inside = self._in_period(scores.period) if scores.period is not None else None
+        if inside is not None:  # a figure from another time does not answer
             shown = [hit for hit in shown if inside[self.doc_by_id[hit.doc.id]]]
-        return None if any(wanted.stated_in(hit.chunk.text) for hit in shown) else wanted.name
+        if any(wanted.stated_in(hit.chunk.text) for hit in shown):
+            return None
+        # nor do the releases of the question's event, in either language: the figure may
+        # stand only in the other language's release, below the best passages
+        event = [d for d in scores.event if inside is None or inside[d]]
+        if any(wanted.stated_in(self.docs[d].text) for d in event):
+            return None
+        return wanted.name
 
     def _above_noise(self, dense: np.ndarray) -> bool:
         """Whether the best passage is closer than off-topic probes get (index.probes)."""

@@ -99,6 +99,8 @@ class Scores:
     sought: str | None = None  # what the answering sentence holds (answertype.sought)
     # the other language's units of the event the best passage reports, ranked within it
     siblings: list[Scored] = field(default_factory=list)
+    # the releases of that event (both languages), as document indices
+    event: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

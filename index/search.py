@@ -201,11 +201,11 @@ class Retriever(Declining):
             fused += p.translate_weight * ranks
         self._cut_back(fused)
         fused += self._preferences(question, fused, period)
-        event = self._event_releases(fused) if p.event_slots else None
+        event = self._event_releases(fused)
         order = self._candidates(fused)
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
         siblings: list[Scored] = []
-        if event is not None and p.event_slots:
+        if p.event_slots:
             siblings = [
                 Scored(u, float(fused[u]), float(dense[u]), float(bm25[u]))
                 for u in self._event_siblings(event, qvec, q_lang, mask)
@@ -223,6 +223,7 @@ class Retriever(Declining):
             period=period,
             sought=sought(question),
             siblings=siblings,
+            event=tuple(np.flatnonzero(event).tolist()),
         )
 
     def _cut_back(self, fused: np.ndarray) -> None:
@@ -438,7 +439,7 @@ class Retriever(Declining):
             q_lang,
             False,
             [],
-            [] if why.reason == "round" else suggestions[:3],  # "round" lists the rounds
+            why.releases or ([] if why.reason == "round" else suggestions[:3]),
             None if why.reason == "none" else why.reason,
             None if period is None else (period.start, period.end),
             why.rounds,
