@@ -80,7 +80,11 @@ DURATION = AnswerType(
         r"|\b(?:length|duration) of the\b"
     ),
     re.compile(
-        rf"{_NUMBER}\s*(?:分間?|時間)|(?:{_NUMBER_WORD}|{_TENS})[\s-]*(?:minutes?|mins?|hours?)\b"
+        # 約85分, 85分間, 30分程度, 2時間(半); not a clock time (20時30分), 十分 (enough),
+        # 5分野 (fields)
+        rf"(?<![\d時])(?:約|およそ)?\s*\d+\s*分(?![野析担散断])"
+        rf"|(?<![\d時]){_NUMBER}\s*(?:分間|時間)"
+        rf"|(?:{_NUMBER_WORD}|{_TENS})[\s-]*(?:minutes?|mins?|hours?)\b"
         r"|\b(?:an|half an) hour\b"
     ),
 )

@@ -115,9 +115,13 @@ class Declining(Passages):
         # nor do the releases of the question's event, in either language: the figure may
         # stand only in the other language's release, below the best passages
         event = [d for d in scores.event if inside is None or inside[d]]
-        if any(wanted.stated_in(self.docs[d].text) for d in event):
+        if any(wanted.stated_in(self._unit_text(u)) for d in event for u in self._units_of_doc[d]):
             return None
         return wanted.name
+
+    def _unit_text(self, unit: int) -> str:
+        a, b = (int(x) for x in self.data.unit_span[unit])
+        return self.docs[int(self.data.unit_doc[unit])].text[a:b]
 
     def _above_noise(self, dense: np.ndarray) -> bool:
         """Whether the best passage is closer than off-topic probes get (index.probes)."""

@@ -469,3 +469,15 @@ def test_a_round_the_catalogue_missed_is_not_declined(retriever: Retriever) -> N
     assert missed._missing_round(question, period) is None
     # a time from which no release names the series is declined, with the rounds held
     assert missed._missing_round("What did the March 2025 EDD discuss?", query_period("March 2025"))
+
+
+def test_a_figure_no_release_of_the_event_states_is_declined_with_its_releases(
+    retriever: Retriever,
+) -> None:
+    # the December 2024 EDD's releases, in both languages, give no length of time
+    answer = retriever.ask("How long did the December 2024 EDD last?")
+    assert not answer.answered and answer.missing == "duration"
+    paths = {d.path for d in answer.suggestions}
+    assert {"001-edd-2024-12-jdefense-raw.txt", "002-edd-2024-12-state-en.txt"} <= paths
+    # a length the other language's release of the event gives is no reason to decline
+    assert retriever.ask("2025年3月のヘグセス長官と中谷大臣の会談は何分間だったか").answered
