@@ -37,6 +37,7 @@ _WORDS = {
         "closest": "Closest releases:",
         "no_url": "file",
         "via": "matched in translation",
+        "also": "also published by",
     },
     "ja": {
         "none": "コーパスには、この質問に答える記述が見つかりませんでした。",
@@ -49,6 +50,7 @@ _WORDS = {
         "closest": "近い発表:",
         "no_url": "ファイル",
         "via": "訳語で一致",
+        "also": "同じ内容の発表",
     },
 }
 
@@ -162,6 +164,9 @@ def format_answer(answer: Answer, color: bool = False) -> str:
         if hit.matched:
             pairs = ", ".join(f"{source} → {target}" for source, target in hit.matched)
             lines.append(f"    {words['via']}: {pairs}")
+        if hit.also:
+            names = dict.fromkeys(d.publisher or d.title for d in hit.also)
+            lines.append(f"    {words['also']}: {', '.join(names)}")
         a, b = hit.quote_start - hit.chunk.start, hit.quote_end - hit.chunk.start
         text = hit.chunk.text
         marked = f"{text[:a]}{on}{text[a:b]}{off}{text[b:]}"

@@ -309,7 +309,13 @@ def meta_line(doc: Document) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def hit_embed(hit: Hit, budget: int = PASSAGE_CHARS) -> discord.Embed:
+def also_published(hit: Hit, lang: str) -> str:
+    """ "also published by …" for a passage other releases reprint, or ""."""
+    names = list(dict.fromkeys(d.publisher or d.title or d.path for d in hit.also))
+    return t(lang, "also", names=", ".join(names)) if names else ""
+
+
+def hit_embed(hit: Hit, budget: int = PASSAGE_CHARS, lang: str = "en") -> discord.Embed:
     doc = hit.doc
     url = doc.url if doc.url and re.match(r"https?://", doc.url) else None
     description = f"{excerpt(hit, budget)}\n{source_line(doc)}"
@@ -320,7 +326,7 @@ def hit_embed(hit: Hit, budget: int = PASSAGE_CHARS) -> discord.Embed:
     )
     # a passage in the other language: the question's words it was found by
     via = ", ".join(f"{source} → {target}" for source, target in hit.matched)
-    meta = " · ".join(x for x in (meta_line(doc), via) if x)
+    meta = " · ".join(x for x in (meta_line(doc), via, also_published(hit, lang)) if x)
     if meta:
         embed.set_footer(text=trim(meta, EMBED_FOOTER_LIMIT))
     return embed
@@ -354,7 +360,7 @@ def answer_replies(answer: Answer, lang: str, budget: int = PASSAGE_CHARS) -> li
             lines += [suggestion_line(doc) for doc in answer.suggestions]
         return pack("\n".join(lines), [])
     heading = t(lang, "heading", question=_echo(answer.question), count=len(answer.hits))
-    return pack(heading, [hit_embed(hit, budget) for hit in answer.hits])
+    return pack(heading, [hit_embed(hit, budget, lang) for hit in answer.hits])
 
 
 # -- admin ---------------------------------------------------------------------------------------

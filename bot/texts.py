@@ -13,6 +13,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "heading": "**Question:** {question}\n{count} passage(s) from the releases:",
         "question": "**Question:** {question}",
+        "also": "also published by {names}",
         "no_answer": (
             "**Question:** {question}\nNo relevant passage found in the releases for this question."
         ),
@@ -67,6 +68,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ja": {
         "heading": "**質問:** {question}\n資料から{count}件の該当箇所:",
         "question": "**質問:** {question}",
+        "also": "同じ内容の発表: {names}",
         "no_answer": (
             "**質問:** {question}\nこの質問に該当する箇所は資料の中に見つかりませんでした。"
         ),

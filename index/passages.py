@@ -8,6 +8,7 @@ kept for the other language (first from the other language's release of the same
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,7 @@ class Passages:
         need = min(p.min_other, window - 1) if has_other else 0
         tried: set[int] = set()
         seen: dict[int, set[str]] = {}
+        reprints: dict[int, list[int]] = {}  # chosen unit -> releases reprinting its passage
         siblings = {c.unit for c in scores.siblings}
         while len(chosen) < k:
             others = sum(1 for c, _ in chosen if self._unit_lang[c.unit] != q_lang)
@@ -64,14 +66,34 @@ class Passages:
                 if must_other and not sibling and s.fused < p.other_ratio * scores.ranked[0].fused:
                     break
                 tried.add(s.unit)
-                if self._try_add(s, chosen, per_doc, seen):
+                if self._try_add(s, chosen, per_doc, seen, reprints):
                     added = True
                     break
             if not added:
                 if not must_other:
                     break
                 need = others  # no other-language passage left: fill with the rest
-        return [self._hit(s, span, scores) for s, span in chosen]
+        hits = [self._hit(s, span, scores) for s, span in chosen]
+        return [
+            replace(hit, also=tuple(self._also(hit.doc, reprints.get(s.unit, []))))
+            for hit, (s, _) in zip(hits, chosen, strict=True)
+        ]
+
+    def _also(self, doc: Document, reprinted_in: list[int]) -> list[Document]:
+        """The other releases that reprint a shown passage, each once: in its language and
+        dated within a week of it (a passage a later round repeats, "the EDD was established
+        in 2010", is no reprint)."""
+        out: list[Document] = []
+        for d in reprinted_in:
+            other = self.docs[d]
+            near = (
+                doc.date is not None
+                and other.date is not None
+                and abs((other.date - doc.date).days) <= 7
+            )
+            if other.lang == doc.lang and near and all(o.path != other.path for o in out):
+                out.append(other)
+        return out
 
     def _try_add(
         self,
@@ -79,6 +101,7 @@ class Passages:
         chosen: list[tuple[Scored, tuple[int, int]]],
         per_doc: dict[int, int],
         seen: dict[int, set[str]] | None = None,
+        reprints: dict[int, list[int]] | None = None,
     ) -> bool:
         """Add ``s`` as a passage unless its release has enough, its unit is already shown,
         or it repeats a chosen passage (a reprint). Its neighbours join it only where they are
@@ -106,6 +129,8 @@ class Passages:
             if mine is None:
                 mine = shingles(self.docs[doc_i].text[span[0] : span[1]])
             if near_duplicate(mine, seen[other.unit]):
+                if reprints is not None and other_doc != doc_i:
+                    reprints.setdefault(other.unit, []).append(doc_i)
                 return False
         chosen.append((s, span))
         per_doc[doc_i] = per_doc.get(doc_i, 0) + 1

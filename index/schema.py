@@ -50,6 +50,9 @@ class Hit:
     # for a passage in the other language: the question's words it was found by, each with
     # the translation the passage holds (("Futenma", "普天間"),)
     matched: tuple[tuple[str, str], ...] = ()
+    # other releases that print the same passage (a reprint by another publisher): shown once,
+    # here, with "also published by"
+    also: tuple[Document, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -481,3 +481,47 @@ def test_a_figure_no_release_of_the_event_states_is_declined_with_its_releases(
     assert {"001-edd-2024-12-jdefense-raw.txt", "002-edd-2024-12-state-en.txt"} <= paths
     # a length the other language's release of the event gives is no reason to decline
     assert retriever.ask("2025年3月のヘグセス長官と中谷大臣の会談は何分間だったか").answered
+
+
+REPRINT = """title: {title}
+date: 2026-02-{day}
+publisher: {publisher}
+lang: en
+
+The two ministers agreed to establish a standing consultation on maritime security.
+The first session will be held in Manila in the spring.
+They also welcomed the progress of the joint patrols in the South China Sea.
+"""
+
+
+def test_a_reprint_is_shown_once_and_says_who_else_published_it(tmp_path: Path) -> None:
+    from index.embed import HashingEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, title, day, publisher in (
+        ("a.txt", "Ministers agree on maritime consultation", "10", "Ministry of Defense"),
+        ("b.txt", "Ministers agree on maritime consultation", "11", "Example Wire"),
+        ("c.txt", "Maritime consultation one year on", "28", "Example Wire"),
+    ):
+        (corpus / name).write_text(
+            REPRINT.format(title=title, day=day, publisher=publisher), encoding="utf-8"
+        )
+    (corpus / "c.txt").write_text(
+        (corpus / "c.txt").read_text(encoding="utf-8").replace("2026-02-28", "2027-02-28"),
+        encoding="utf-8",
+    )
+    embedder = HashingEmbedder()
+    build_index(corpus, tmp_path / "index", embedder)
+    # the hashing embedder's similarities mean nothing to the noise floor: no declining here
+    retriever = Retriever.load(tmp_path / "index", embedder).with_params(decline=False)
+    hits = retriever.ask("What did the ministers agree on maritime security?", k=5).hits
+    first = hits[0]
+    # the same passage from the other publisher a day later is not shown again, but named;
+    # the release of a year later repeating it is no reprint
+    shown = [h.doc.path for h in hits if "standing consultation" in h.chunk.text]
+    assert len(shown) == 1
+    assert [d.path for d in first.also] in (["b.txt"], ["a.txt"])
+    from bot.cli import format_answer
+
+    assert "also published by: " in format_answer(retriever.ask("maritime security agreed"))
