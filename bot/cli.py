@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.settings import Settings
+from bot.settings import Settings, settings_from_args
 from bot.texts import decline_lines
 from index.errors import SecbriefError
 
@@ -64,16 +64,6 @@ def _date(value: str) -> dt.date:
     return parsed
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    settings = Settings()
-    updates = {}
-    if getattr(args, "index", None):
-        updates["index_dir"] = Path(args.index)
-    if getattr(args, "corpus", None):
-        updates["corpus_dir"] = Path(args.corpus)
-    return settings.model_copy(update=updates)
-
-
 def load_embedder(settings: Settings) -> Embedder:
     from index.embed import load_embedder as load
 
@@ -122,7 +112,7 @@ class ProgressLine:
 def cmd_build(args: argparse.Namespace) -> int:
     from index.build import build_index
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     report = build_index(
         settings.corpus_dir, settings.index_dir, load_embedder(settings), progress=ProgressLine()
     )
@@ -176,7 +166,7 @@ def format_answer(answer: Answer, color: bool = False) -> str:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = settings_from_args(args)
     retriever = load_retriever(settings)
     questions: Sequence[str] = (
         [line for line in sys.stdin.read().splitlines() if line.strip()]
@@ -205,7 +195,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from index.evaluate import evaluate, read_qa
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     items = read_qa(Path(args.qa))
     retriever = load_retriever(settings)
     if args.mode:
@@ -226,7 +216,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bot(args: argparse.Namespace) -> int:
     from bot.app import run
 
-    return run(_settings(args))
+    return run(settings_from_args(args))
 
 
 def build_parser() -> argparse.ArgumentParser:

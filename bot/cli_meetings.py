@@ -26,12 +26,12 @@ def _day(value: str) -> dt.date:
 
 def load_index_meetings(args: argparse.Namespace) -> list[Meeting]:
     """The meetings of the index named by ``--index`` (or the settings), newest first."""
-    from bot.cli import _settings
+    from bot.settings import settings_from_args
     from index import store
     from index.errors import IndexCorrupt
     from index.meetings import load_meetings
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     data = store.load(settings.index_dir)
     meetings = load_meetings(data.meetings)
     paths = {d.path for d in data.docs}

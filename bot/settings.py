@@ -5,6 +5,7 @@ Built once in the entry point and passed down; never created at import time.
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Annotated
@@ -58,3 +59,13 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """The settings, with the ``--index`` and ``--corpus`` a command line gave."""
+    updates = {}
+    if getattr(args, "index", None):
+        updates["index_dir"] = Path(args.index)
+    if getattr(args, "corpus", None):
+        updates["corpus_dir"] = Path(args.corpus)
+    return Settings().model_copy(update=updates)
