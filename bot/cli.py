@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -85,28 +84,33 @@ def prepare_lexicon() -> None:
 
 
 class ProgressLine:
-    """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
+    """Build progress as a tqdm bar per stage on stderr; nothing when stderr is not a
+    terminal (the summary line at the end says what was built)."""
 
     def __init__(self, stream: TextIO = sys.stderr) -> None:
         self.stream = stream
         self.tty = stream.isatty()
-        self._last = 0.0
+        self._bar: Any = None
         self._stage = ""
 
     def __call__(self, p: BuildProgress) -> None:
-        now = time.monotonic()
-        changed = p.stage != self._stage
-        if not changed and p.done < p.total and now - self._last < (0.2 if self.tty else 5.0):
+        if not self.tty:
             return
-        self._last, self._stage = now, p.stage
-        width = 30
-        filled = int(width * p.done / p.total) if p.total else width
-        line = f"{p.stage:<8} [{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total}"
-        if self.tty:
-            self.stream.write("\r" + line + ("\n" if p.stage == "done" else ""))
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+        from tqdm import tqdm
+
+        if p.stage != self._stage or self._bar is None:
+            if self._bar is not None:
+                self._bar.close()
+            self._stage = p.stage
+            self._bar = tqdm(
+                total=p.total, desc=f"{p.stage:<8}", file=self.stream, leave=False, mininterval=0.2
+            )
+        self._bar.total = p.total
+        self._bar.n = p.done
+        self._bar.refresh()
+        if p.stage == "done":
+            self._bar.close()
+            self._bar = None
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -525,3 +525,22 @@ def test_a_reprint_is_shown_once_and_says_who_else_published_it(tmp_path: Path) 
     from bot.cli import format_answer
 
     assert "also published by: " in format_answer(retriever.ask("maritime security agreed"))
+
+
+def test_build_progress_is_a_bar_on_a_terminal_and_silent_elsewhere() -> None:
+    import io
+
+    from bot.cli import ProgressLine
+    from index.build import BuildProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    steps = [BuildProgress("embed", n, 4) for n in range(5)] + [BuildProgress("done", 1, 1)]
+    shown, piped = Terminal(), io.StringIO()
+    for progress in (ProgressLine(shown), ProgressLine(piped)):
+        for step in steps:
+            progress(step)
+    assert "embed" in shown.getvalue() and "4/4" in shown.getvalue()
+    assert piped.getvalue() == ""
