@@ -98,8 +98,8 @@ async def main(args: argparse.Namespace) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-bot-"))
     index_dir = Path(args.index) if args.index else work / "index"
     if not args.index:
-        from index.build import build_index
-        from index.embed import load_embedder
+        from index.model.embed import load_embedder
+        from index.store.build import build_index
 
         print(f"building the index of {args.corpus} ...", file=sys.stderr)
         started = time.perf_counter()

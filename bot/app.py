@@ -26,7 +26,7 @@ from index.errors import SecbriefError
 
 if TYPE_CHECKING:
     from bot.settings import Settings
-    from index.embed import Embedder
+    from index.model.embed import Embedder
 
 log = logging.getLogger(__name__)
 

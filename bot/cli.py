@@ -17,10 +17,10 @@ from bot.texts import decline_lines
 from index.errors import SecbriefError
 
 if TYPE_CHECKING:
-    from index.build import BuildProgress
-    from index.embed import Embedder
+    from index.model.embed import Embedder
+    from index.retrieval.search import Retriever
     from index.schema import Answer
-    from index.search import Retriever
+    from index.store.build import BuildProgress
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ _WORDS = {
 
 
 def _date(value: str) -> dt.date:
-    from index.dates import parse_date
+    from index.ingest.dates import parse_date
 
     parsed = parse_date(value)
     if parsed is None:
@@ -64,20 +64,20 @@ def _date(value: str) -> dt.date:
 
 
 def load_embedder(settings: Settings) -> Embedder:
-    from index.embed import load_embedder as load
+    from index.model.embed import load_embedder as load
 
     return load(settings.model)
 
 
 def load_retriever(settings: Settings, embedder: Embedder | None = None) -> Retriever:
-    from index.search import Retriever
+    from index.retrieval.search import Retriever
 
     return Retriever.load(settings.index_dir, embedder or load_embedder(settings))
 
 
 def prepare_lexicon() -> None:
     """Distill the word translations now, so the first question does not wait for them."""
-    from index.lexicon import open_lexicon
+    from index.retrieval.lexicon import open_lexicon
     from index.tokenize import JapaneseEnglishTokenizer
 
     open_lexicon(JapaneseEnglishTokenizer())
@@ -114,7 +114,7 @@ class ProgressLine:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from index.build import build_index
+    from index.store.build import build_index
 
     settings = settings_from_args(args)
     report = build_index(
@@ -197,7 +197,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from index.evaluate import evaluate, read_qa
+    from index.retrieval.evaluate import evaluate, read_qa
 
     settings = settings_from_args(args)
     items = read_qa(Path(args.qa))

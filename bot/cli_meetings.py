@@ -12,11 +12,11 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from index.meetings import Meeting
+    from index.meetings.catalogue import Meeting
 
 
 def _day(value: str) -> dt.date:
-    from index.dates import parse_date
+    from index.ingest.dates import parse_date
 
     parsed = parse_date(value)
     if parsed is None:
@@ -29,7 +29,7 @@ def load_index_meetings(args: argparse.Namespace) -> list[Meeting]:
     from bot.settings import settings_from_args
     from index import store
     from index.errors import IndexCorrupt
-    from index.meetings import load_meetings
+    from index.meetings.catalogue import load_meetings
 
     settings = settings_from_args(args)
     data = store.load(settings.index_dir)
@@ -46,7 +46,7 @@ def _today(args: argparse.Namespace) -> dt.date:
 
 
 def cmd_meetings(args: argparse.Namespace) -> int:
-    from index.summary import format_dates
+    from index.meetings.summary import format_dates
 
     meetings = load_index_meetings(args)
     if args.since:
@@ -64,7 +64,7 @@ def cmd_meetings(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from index.summary import parse_period, render_text, summarize
+    from index.meetings.summary import parse_period, render_text, summarize
 
     meetings = load_index_meetings(args)
     today = _today(args)

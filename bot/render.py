@@ -21,8 +21,8 @@ from index.schema import Answer, Document, Hit
 from index.text import detect_lang
 
 if TYPE_CHECKING:
-    from index.build import BuildProgress, BuildReport
     from index.store import IndexInfo
+    from index.store.build import BuildProgress, BuildReport
 
 log = logging.getLogger(__name__)
 

@@ -22,11 +22,11 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from bot.settings import Settings
-    from index.build import BuildProgress, BuildReport
-    from index.embed import Embedder
+    from index.model.embed import Embedder
+    from index.retrieval.search import Retriever
     from index.schema import Answer
-    from index.search import Retriever
     from index.store import IndexInfo
+    from index.store.build import BuildProgress, BuildReport
 
 log = logging.getLogger(__name__)
 
@@ -110,10 +110,10 @@ class RetrieverService:
     @classmethod
     async def open(cls, settings: Settings, embedder: Embedder | None = None) -> RetrieverService:
         """Load the model and the index; build the index first if there is none yet."""
-        from index.search import Retriever
+        from index.retrieval.search import Retriever
 
         if embedder is None:
-            from index.embed import load_embedder
+            from index.model.embed import load_embedder
 
             embedder = await asyncio.to_thread(load_embedder, settings.model)
         try:
@@ -127,7 +127,7 @@ class RetrieverService:
             log.warning(
                 "%s at %s: building one from %s", what, settings.index_dir, settings.corpus_dir
             )
-            from index.build import build_index
+            from index.store.build import build_index
 
             report = await in_daemon_thread(
                 lambda: build_index(settings.corpus_dir, settings.index_dir, embedder)
@@ -204,8 +204,8 @@ class RetrieverService:
         return await self.start_rebuild(progress)
 
     async def _rebuild_now(self, progress: Callable[[BuildProgress], None] | None) -> BuildReport:
-        from index.build import build_index
-        from index.search import Retriever
+        from index.retrieval.search import Retriever
+        from index.store.build import build_index
 
         settings, embedder = self.settings, self.embedder
         report = await in_daemon_thread(

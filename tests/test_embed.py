@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embed import (
+from index.errors import ModelError
+from index.model.embed import (
     DEFAULT_MODEL,
     Embedder,
     HashingEmbedder,
     SentenceTransformerEmbedder,
     load_embedder,
 )
-from index.errors import ModelError
 
 ROOT = Path(__file__).parent.parent
 
@@ -28,7 +28,10 @@ def _assert_unit_rows(vectors: np.ndarray, n: int, dim: int) -> None:
 
 
 def test_importing_embed_loads_no_torch():
-    code = "import sys, index.embed; print(*(m in sys.modules for m in ('torch', 'transformers')))"
+    code = (
+        "import sys, index.model.embed; "
+        "print(*(m in sys.modules for m in ('torch', 'transformers')))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
@@ -76,7 +79,7 @@ def test_folder_without_a_model_is_a_model_error(tmp_path):
 
 @pytest.mark.slow
 def test_real_embedder_describes_itself(real_embedder):
-    from index.e5convert import file_sha256, source_path
+    from index.model.e5convert import file_sha256, source_path
 
     assert isinstance(real_embedder, Embedder)
     assert real_embedder.model_id == DEFAULT_MODEL

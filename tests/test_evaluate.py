@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.evaluate import QAItem, evaluate
+from index.retrieval.evaluate import QAItem, evaluate
 from index.schema import Answer, Chunk, Document, Hit
 
 LEAD = "主に拡大抑止協議を通じて蓄積された議論に基づき、ガイドラインを作成しました。"

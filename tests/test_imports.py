@@ -71,3 +71,24 @@ def test_the_core_never_imports_the_front_end() -> None:
         for t in ts
         if t.startswith("bot")
     ]
+
+
+STAGES = ("ingest", "model", "meetings", "store", "retrieval")  # index/'s pipeline, in order
+
+
+def _stage(module: str) -> int:
+    """0 for the shared basics at index/'s top level, then 1.. in pipeline order."""
+    parts = module.split(".")
+    return STAGES.index(parts[1]) + 1 if len(parts) > 1 and parts[1] in STAGES else 0
+
+
+def test_each_stage_imports_only_earlier_ones() -> None:
+    later = [
+        (m, t)
+        for m, ts in _graph().items()
+        if m.startswith("index")
+        for t in ts
+        if t.startswith("index") and _stage(t) > _stage(m)
+    ]
+    assert later == []
+    assert _stage("index.retrieval.search") > _stage("index.store") > _stage("index.ingest.dates")

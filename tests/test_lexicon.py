@@ -1,5 +1,5 @@
-"""The word translations (index.lexicon) and the evidence they give (index.crosslingual), on a
-small dictionary in jamdict's own SQLite layout."""
+"""The word translations (index.retrieval.lexicon) and the evidence they give
+(index.retrieval.crosslingual), on a small dictionary in jamdict's own SQLite layout."""
 
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import lexicon
-from index.bm25 import BM25
-from index.crosslingual import translated_evidence
-from index.lexicon import Lexicon, TermSet, distill, gloss_variants, open_lexicon, question_sets
+from index.retrieval import lexicon
+from index.retrieval.crosslingual import translated_evidence
+from index.retrieval.lexicon import (
+    Lexicon,
+    TermSet,
+    distill,
+    gloss_variants,
+    open_lexicon,
+    question_sets,
+)
+from index.store.bm25 import BM25
 from index.tokenize import JapaneseEnglishTokenizer
 
 # (written forms, readings, senses: each a list of glosses)

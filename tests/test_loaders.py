@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import CorpusError
-from index.loaders import Skipped, load_corpus, load_file
+from index.ingest.loaders import Skipped, load_corpus, load_file
 from index.text import detect_lang
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,7 @@ def test_unreadable_header_date_falls_back_to_the_page(
         "title: X\ndate: soon\n\nJune 23, 2023\n\nThe two governments will hold a dialogue.\n",
         encoding="utf-8",
     )
-    with caplog.at_level(logging.WARNING, logger="index.loaders"):
+    with caplog.at_level(logging.WARNING, logger="index.ingest.loaders"):
         doc = load_file(tmp_path / "r.txt", tmp_path)
     assert doc.date == dt.date(2023, 6, 23)
     assert "r.txt" in caplog.text and "soon" in caplog.text
@@ -366,7 +366,7 @@ def test_load_corpus_skips_broken_files_and_keeps_the_rest(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     _broken_corpus(tmp_path)
-    with caplog.at_level(logging.WARNING, logger="index.loaders"):
+    with caplog.at_level(logging.WARNING, logger="index.ingest.loaders"):
         docs, skipped = load_corpus(tmp_path)
     assert [d.id for d in docs] == ["good.txt"]
     assert sorted(s.path for s in skipped) == sorted(

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import embedding_text, split_corpus
-from index.embed import HashingEmbedder
-from index.loaders import load_corpus
-from index.meetings import Meeting, extract_meetings, meeting_for_question
-from index.meetings_quotes import near_duplicate
+from index.ingest.loaders import load_corpus
+from index.meetings.catalogue import Meeting, extract_meetings, meeting_for_question
+from index.meetings.quotes import near_duplicate
+from index.model.embed import HashingEmbedder
 from index.schema import Document
+from index.store.build import embedding_text, split_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -252,8 +252,8 @@ def test_benchmark_on_the_shipped_corpus_meets_the_target() -> None:
 
 def test_built_index_stores_meetings_consistent_with_it(tmp_path: Path) -> None:
     from index import store
-    from index.build import build_index
-    from index.meetings import load_meetings
+    from index.meetings.catalogue import load_meetings
+    from index.store.build import build_index
 
     report = build_index(FIXTURES, tmp_path / "index", HashingEmbedder())
     data = store.load(tmp_path / "index")
@@ -269,8 +269,8 @@ def test_built_index_stores_meetings_consistent_with_it(tmp_path: Path) -> None:
 def test_key_sentences_say_what_was_decided(
     corpus_docs: list[Document], corpus_meetings: list[Meeting], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index import meetings_quotes
-    from index.meetings_quotes import says_outcome
+    from index.meetings import quotes as meetings_quotes
+    from index.meetings.quotes import says_outcome
 
     assert says_outcome("The ministers reaffirmed their commitment to the Alliance.")
     assert says_outcome("両大臣は、日米同盟の抑止力・対処力を強化していくことで一致した。")
@@ -285,7 +285,7 @@ def test_key_sentences_say_what_was_decided(
 
 
 def test_a_meeting_only_one_language_reports_says_so(corpus_meetings: list[Meeting]) -> None:
-    from index.summary import render_text, summarize
+    from index.meetings.summary import render_text, summarize
 
     [only_en] = [
         m for m in corpus_meetings if m.sources and all(s.lang == "en" for s in m.sources)

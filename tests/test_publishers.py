@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from index.publishers import named_sources
+from index.ingest.publishers import named_sources
 from index.schema import Document
 
 

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from index.rawpage import count_boilerplate, is_boilerplate, is_date_line, read_page, trim_edges
+from index.ingest.rawpage import (
+    count_boilerplate,
+    is_boilerplate,
+    is_date_line,
+    read_page,
+    trim_edges,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import build_index
 from index.errors import EmptyQuery, QueryError, QueryTooLong
-from index.search import Retriever, validate_question
+from index.retrieval.search import Retriever, validate_question
+from index.store.build import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -353,7 +353,7 @@ def test_latest_meeting_and_quotes_are_sentences(retriever: Retriever) -> None:
 def test_held_out_questions(retriever: Retriever) -> None:
     # tests/data/heldout-qa.tsv was written after the ranking was tuned on the dev set, and
     # never tuned on: a regression guard, with room below the measured R@5 0.90
-    from index.evaluate import evaluate, read_qa
+    from index.retrieval.evaluate import evaluate, read_qa
 
     items = read_qa(ROOT / "tests" / "data" / "heldout-qa.tsv")
     texts = {d.path: d.text for d in retriever.docs}
@@ -368,7 +368,7 @@ def test_held_out_questions(retriever: Retriever) -> None:
 def test_the_meeting_preference_resolves_a_meeting_named_without_a_time(
     retriever: Retriever,
 ) -> None:
-    from index.dates import query_period
+    from index.ingest.dates import query_period
 
     def bonus(r: Retriever, question: str) -> float:
         fused = np.ones(len(r.data.unit_doc))
@@ -435,7 +435,7 @@ def test_a_time_named_ranks_that_times_releases_first(retriever: Retriever) -> N
 
 
 def test_passages_hold_no_page_furniture(retriever: Retriever) -> None:
-    from index.quoting import is_boilerplate
+    from index.store.units import is_boilerplate
 
     for question in (
         "2024年12月のEDDで代表団はどこを訪問したか",
@@ -453,8 +453,8 @@ def test_a_round_the_catalogue_missed_is_not_declined(retriever: Retriever) -> N
     # so the passages, not the catalogue, decide
     import copy
 
-    from index.dates import query_period
-    from index.meetings import meetings_named, series_index
+    from index.ingest.dates import query_period
+    from index.meetings.catalogue import meetings_named, series_index
 
     missed = copy.copy(retriever)
     missed._meetings = [
@@ -495,7 +495,7 @@ They also welcomed the progress of the joint patrols in the South China Sea.
 
 
 def test_a_reprint_is_shown_once_and_says_who_else_published_it(tmp_path: Path) -> None:
-    from index.embed import HashingEmbedder
+    from index.model.embed import HashingEmbedder
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -531,7 +531,7 @@ def test_build_progress_is_a_bar_on_a_terminal_and_silent_elsewhere() -> None:
     import io
 
     from bot.cli import ProgressLine
-    from index.build import BuildProgress
+    from index.store.build import BuildProgress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -1,10 +1,10 @@
-"""Misspelt words read as the corpus's words (index.spelling)."""
+"""Misspelt words read as the corpus's words (index.retrieval.spelling)."""
 
 from __future__ import annotations
 
 import pytest
 
-from index.spelling import Speller
+from index.retrieval.spelling import Speller
 
 VOCAB = {"austin": 30, "blinken": 12, "exercise": 8, "trilateral": 9, "kihara": 20, "talk": 5}
 

@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 
 from index import store
-from index.build import bm25_terms, build_index
-from index.embed import HashingEmbedder
 from index.errors import BuildInProgress, IndexCorrupt, IndexMismatch, IndexMissing
+from index.model.embed import HashingEmbedder
+from index.retrieval.search import Retriever
 from index.schema import Document
-from index.search import Retriever
+from index.store.build import bm25_terms, build_index
 from index.tokenize import JapaneseEnglishTokenizer
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -153,8 +153,8 @@ def test_second_build_refused_while_one_runs(small_corpus: Path, tmp_path: Path)
 _SLOW_BUILD = """
 import sys, time
 from pathlib import Path
-from index.build import bm25_terms, build_index
-from index.embed import HashingEmbedder
+from index.store.build import bm25_terms, build_index
+from index.model.embed import HashingEmbedder
 
 class Slow(HashingEmbedder):
     def encode_passages(self, texts, progress=None):

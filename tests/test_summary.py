@@ -10,11 +10,9 @@ import pytest
 from test_meetings import CORPUS, FIXTURES, TODAY, extract
 
 from bot.cli import main
-from index.build import build_index
-from index.embed import HashingEmbedder
-from index.loaders import load_corpus
-from index.meetings import Meeting
-from index.summary import (
+from index.ingest.loaders import load_corpus
+from index.meetings.catalogue import Meeting
+from index.meetings.summary import (
     PeriodError,
     header,
     matches_topic,
@@ -23,6 +21,8 @@ from index.summary import (
     summarize,
     topic_choices,
 )
+from index.model.embed import HashingEmbedder
+from index.store.build import build_index
 
 
 @pytest.fixture(scope="module")

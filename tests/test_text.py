@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from index.chunking import document_units, passage_span
 from index.schema import Document
+from index.store.units import document_units, passage_span
 from index.text import detect_lang, sentence_spans, split_long
 
 

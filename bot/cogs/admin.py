@@ -15,7 +15,7 @@ from index.errors import SecbriefError
 
 if TYPE_CHECKING:
     from bot.app import SecbriefBot
-    from index.build import BuildProgress, BuildReport
+    from index.store.build import BuildProgress, BuildReport
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot import errors, render
 from bot.cogs import LANG_CHOICES
-from index.search import validate_question
+from index.retrieval.search import validate_question
 
 if TYPE_CHECKING:
     from bot.app import SecbriefBot

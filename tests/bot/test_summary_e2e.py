@@ -111,10 +111,10 @@ async def test_summary_refuses_an_unreadable_period(fake: FakeDiscord, run_bot) 
 
 
 async def test_many_meetings_are_paged_within_discord_limits(fake: FakeDiscord, run_bot) -> None:
-    from index.build import embedding_text, split_corpus
-    from index.embed import HashingEmbedder
-    from index.loaders import load_corpus
-    from index.meetings import extract_meetings
+    from index.ingest.loaders import load_corpus
+    from index.meetings.catalogue import extract_meetings
+    from index.model.embed import HashingEmbedder
+    from index.store.build import embedding_text, split_corpus
 
     docs = load_corpus(ROOT / "corpus")[0]
     embedder = HashingEmbedder()

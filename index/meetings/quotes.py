@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.meetings_extract import Found
+from index.meetings.extract import Found
 from index.schema import Document
 from index.text import detect_lang, normalize, sentence_spans
 

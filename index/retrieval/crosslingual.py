@@ -1,12 +1,12 @@
 """BM25 evidence across languages, from the translations of the question's words.
 
 BM25 cannot match "Futenma" with 普天間, and the dense model ranks the Japanese sentence about
-Futenma far down for an English question. Translating the question word by word (index.lexicon)
-fixes that, but also drags in the other-language reprint of every release the question's own
-language already answers from. So only the words that the question's own language lacks count:
-words no release among its best ones (or from the time the question names) holds, only when
-the corpus leaves them one reading (a word whose translations match in many senses says
-nothing), and only when that reading points at a single passage of the other language's
+Futenma far down for an English question. Translating the question word by word
+(index.retrieval.lexicon) fixes that, but also drags in the other-language reprint of every release
+the question's own language already answers from. So only the words that the question's own
+language lacks count: words no release among its best ones (or from the time the question names)
+holds, only when the corpus leaves them one reading (a word whose translations match in many senses
+says nothing), and only when that reading points at a single passage of the other language's
 releases about the question ("Hawaii" recurs all through the Hawaii meeting's releases and
 says nothing about which passage answers; 空軍基地 stands in one).
 """
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.bm25 import BM25
-from index.lexicon import TermSet
+from index.retrieval.lexicon import TermSet
+from index.store.bm25 import BM25
 
 
 @dataclass(frozen=True)

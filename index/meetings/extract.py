@@ -12,15 +12,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from index.dates import DateMention, find_dates
-from index.meetings_lexicon import (
+from index.ingest.dates import DateMention, find_dates
+from index.meetings.names import (
     Kind,
     NameMention,
     countries_named,
     name_mentions,
     sort_countries,
 )
-from index.meetings_people import Person, merge_people, people, place_in
+from index.meetings.people import Person, merge_people, people, place_in
 from index.schema import Document
 from index.text import sentence_spans
 

@@ -4,7 +4,7 @@ Each decline says why (:class:`Decline`): the question is no closer to any passa
 off-topic probes get; it names a time no release is from; it names a meeting series and a time
 when the corpus holds no round of that series (the rounds it holds are listed); or what it asks
 for is a kind of thing none of its best passages states (a figure, a length of time, a next
-meeting: :mod:`index.answertype`).
+meeting: :mod:`index.retrieval.answertype`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.answertype import expected_type
-from index.dates import Period, query_period
-from index.meetings import Meeting, SeriesIndex, meetings_named
-from index.passages import Passages
-from index.ranking import Scores
+from index.ingest.dates import Period, query_period
+from index.meetings.catalogue import Meeting, SeriesIndex, meetings_named
+from index.retrieval.answertype import expected_type
+from index.retrieval.passages import Passages
+from index.retrieval.ranking import Scores
 from index.schema import Document, Hit, Round
 
 
@@ -29,7 +29,7 @@ class Decline:
     """Why a question is declined: ``reason`` is "none" (nothing in the corpus is close to
     it), "period" (no release is from the time it names), "round" (the meeting series it
     names held no round the corpus reports at that time; ``rounds`` are those it does), a
-    figure kind, "duration" or "next" (:mod:`index.answertype`)."""
+    figure kind, "duration" or "next" (:mod:`index.retrieval.answertype`)."""
 
     reason: str
     rounds: list[Round] = field(default_factory=list)
@@ -44,7 +44,8 @@ def _series_names(meeting: Meeting) -> set[str]:
 
 
 class Declining(Passages):
-    """The declining half of :class:`index.search.Retriever` (which sets these attributes)."""
+    """The declining half of :class:`index.retrieval.search.Retriever` (which sets these
+    attributes)."""
 
     doc_by_id: dict[str, int]
     _release_days: np.ndarray
@@ -124,7 +125,7 @@ class Declining(Passages):
         return self.docs[int(self.data.unit_doc[unit])].text[a:b]
 
     def _above_noise(self, dense: np.ndarray) -> bool:
-        """Whether the best passage is closer than off-topic probes get (index.probes)."""
+        """Whether the best passage is closer than off-topic probes get (index.store.probes)."""
         floor = self.data.info.noise_floor
         if self.params.mode == "bm25" or floor is None or not len(dense):
             return True

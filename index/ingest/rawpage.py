@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from index.dates import find_dates, fold
+from index.ingest.dates import find_dates, fold
 
 MAX_GAP = 6  # short lines allowed between two paragraphs of one article
 TITLE_WINDOW = 4  # lines above the date line where the headline may be

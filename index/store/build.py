@@ -14,14 +14,14 @@ from typing import Any
 import numpy as np
 
 from index import store
-from index.bm25 import BM25
-from index.cache import EmbeddingCache
-from index.chunking import document_units
-from index.embed import Embedder
 from index.errors import CorpusError
-from index.loaders import Skipped, load_corpus
-from index.probes import PROBES
+from index.ingest.loaders import Skipped, load_corpus
+from index.model.cache import EmbeddingCache
+from index.model.embed import Embedder
 from index.schema import Document
+from index.store.bm25 import BM25
+from index.store.probes import PROBES
+from index.store.units import document_units
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
 log = logging.getLogger(__name__)
@@ -212,7 +212,7 @@ def _extract_meetings(
     progress: Callable[[BuildProgress], None] | None,
 ) -> list[dict[str, object]]:
     """Meetings found in the releases, stored with the index (empty until extraction exists)."""
-    import index.meetings as meetings
+    import index.meetings.catalogue as meetings
 
     if progress:
         progress(BuildProgress("extract", 0, len(docs)))

@@ -6,11 +6,36 @@ a unit with its neighbours for context. Both are ``(start, end)`` offsets into `
 
 from __future__ import annotations
 
-from index.quoting import is_boilerplate
+import re
+
 from index.schema import Document
-from index.text import sentence_spans, split_long
+from index.text import normalize, sentence_spans, split_long
 
 MIN_UNIT_CHARS = 40
+
+# Lines around an article that are not part of what it says: photo captions, end marks,
+# share and print links, "related links" headings (matched on the NFKC form of one line).
+_BOILERPLATE = re.compile(
+    r"^\s*(?:"
+    r"(?:\(|\[)?写真(?:提供)?\s*[:：].{0,40}"  # 写真：防衛省
+    r"|.{0,120}\((?:写真|写真提供\s*[:：].{0,30})\)"  # …の様子 (写真提供：内閣広報室)
+    r"|\(?写真\)?"
+    r"|\(?以上\)?"
+    r"|#{3,}|-\s*(?:end|以上)\s*-"
+    r"|(?:photo|photos|image)(?:\s+(?:by|credit))?\s*[:：].{0,120}"
+    r"|\((?:photo|dod photo)[^)]{0,120}\)"
+    r"|(?:share|print|tweet|email|印刷|シェア|ツイート|共有)(?:\s+this)?(?:\s*(?:page|ページ))?"
+    r"|(?:related\s+(?:links?|articles?|content)|関連(?:リンク|記事|情報))\s*[:：]?"
+    r")\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_boilerplate(line: str) -> bool:
+    """Whether one line is page furniture, not the release's words: a photo caption
+    (「写真：防衛省」, 「…の様子 (写真提供：内閣広報室)」, "Photo: …"), 「（以上）」, "###", a
+    share or print link, a "Related links" heading."""
+    return _BOILERPLATE.match(normalize(line)) is not None
 
 
 def document_units(

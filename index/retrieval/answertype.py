@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from index.dates import find_dates
+from index.ingest.dates import find_dates
 from index.text import normalize
 
 _NUMBER = r"(?:\d[\d,.]*|[一二三四五六七八九十百千万]+)"

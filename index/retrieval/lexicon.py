@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.cachelock import sibling_lock
+from index.model.cachelock import sibling_lock
 from index.tokenize import EN_STOPWORDS, JapaneseEnglishTokenizer, Tokenizer, fold_plural
 
 log = logging.getLogger(__name__)

@@ -2,8 +2,8 @@
 across languages and preferences for the time, meeting and source a question names.
 
 :class:`Retriever` scores every passage here; choosing the passages to show and marking their
-answering sentence is in :mod:`index.passages`, saying the corpus does not answer in
-:mod:`index.declining`."""
+answering sentence is in :mod:`index.retrieval.passages`, saying the corpus does not answer in
+:mod:`index.retrieval.declining`."""
 
 from __future__ import annotations
 
@@ -17,19 +17,19 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.answertype import sought
-from index.crosslingual import Translated, translated_evidence
-from index.dates import Period, find_dates, query_period
-from index.declining import Declining
-from index.embed import Embedder
 from index.errors import EmptyQuery, QueryError, QueryTooLong
-from index.lexicon import Lexicon, TermSet, open_lexicon, question_sets
-from index.meetings import Meeting, meeting_for_question, series_index
-from index.publishers import Publisher, named_sources
-from index.quoting import is_sentence
-from index.ranking import Scored, Scores, SearchParams, rrf, without_dates
+from index.ingest.dates import Period, find_dates, query_period
+from index.ingest.publishers import Publisher, named_sources
+from index.meetings.catalogue import Meeting, meeting_for_question, series_index
+from index.model.embed import Embedder
+from index.retrieval.answertype import sought
+from index.retrieval.crosslingual import Translated, translated_evidence
+from index.retrieval.declining import Declining
+from index.retrieval.lexicon import Lexicon, TermSet, open_lexicon, question_sets
+from index.retrieval.quoting import is_sentence
+from index.retrieval.ranking import Scored, Scores, SearchParams, rrf, without_dates
+from index.retrieval.spelling import Speller
 from index.schema import Answer, Document
-from index.spelling import Speller
 from index.text import detect_lang
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 

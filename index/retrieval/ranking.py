@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.dates import Period, find_dates, time_mentions
+from index.ingest.dates import Period, find_dates, time_mentions
 
 
 @dataclass(frozen=True)
@@ -49,16 +49,16 @@ class SearchParams:
     event_slots: bool = True
     event_novelty: float = 0.5
     # added for releases of the body the question asks to be quoted from ("according to MOFA",
-    # 「防衛省の発表」; index.publishers)
+    # 「防衛省の発表」; index.ingest.publishers)
     publisher_bonus: float = 0.02
     # A unit without a whole sentence (a heading, a photo caption, a link line) rarely answers:
     # its fused score is cut by this share, so the sentences around it come first.
     fragment_penalty: float = 0.2
     # Words of the question that its own language lacks (in the releases from the time it
     # names, else in the releases of its translate_context best passages), translated by the
-    # dictionary (index.lexicon), rank other-language passages as a third list of this weight
-    # (index.crosslingual). A word is used when at most translate_readings of its translations
-    # occur in the other language's passages, and its translation stands in at most
+    # dictionary (index.retrieval.lexicon), rank other-language passages as a third list of this
+    # weight (index.retrieval.crosslingual). A word is used when at most translate_readings of
+    # its translations occur in the other language's passages, and its translation stands in at most
     # translate_units other-language passages about the question (of the named time's
     # releases, else of the releases of the translate_scope best passages).
     translate_weight: float = 1.0
@@ -66,15 +66,16 @@ class SearchParams:
     translate_context: int = 20
     translate_units: int = 1
     translate_scope: int = 20
-    # A misspelt word one edit from a word of the corpus is read as that word (index.spelling)
+    # A misspelt word one edit from a word of the corpus is read as that word
+    # (index.retrieval.spelling)
     spelling: bool = True
-    # Decline when the best passage is no closer than off-topic probes get (index.probes),
+    # Decline when the best passage is no closer than off-topic probes get (index.store.probes),
     # or the question names a time no release is from.
     decline: bool = True
     noise_margin: float = 0.0
     # A question asking for an amount, a percentage, a head count or the next meeting is
     # declined when none of this many best passages (from the time it names, if any) states
-    # one (index.answertype).
+    # one (index.retrieval.answertype).
     figure_depth: int = 10
     # A question naming a meeting series and a time is declined when the corpus holds no
     # round of that series then; the decline lists the rounds it holds.

@@ -5,15 +5,15 @@ Formats, by extension:
 - ``.txt``: an optional header of ``key: value`` lines (``title``, ``date``, ``source`` (the
   URL), ``url``, ``lang``, ``publisher``), a blank line, then the body. Without a header the
   file is treated as a web page saved as text: the article is found among the navigation
-  (:mod:`index.rawpage`) and title, date and publisher are read from the page.
+  (:mod:`index.ingest.rawpage`) and title, date and publisher are read from the page.
 - ``.md``: YAML front matter between ``---`` lines with the same keys, then the body.
-- ``.html``/``.htm`` and ``.pdf``: see :mod:`index.htmlpdf`.
+- ``.html``/``.htm`` and ``.pdf``: see :mod:`index.ingest.htmlpdf`.
 
 For ``.txt`` and ``.md``, ``Document.text`` is a contiguous span of the decoded file (newlines
-normalised to ``"\\n"``, see :mod:`index.decoding`): never rewritten, so quotes stay verbatim. A
-body with a header keeps its date line and subheadings; only navigation at its two ends is left
-out, or, when it still carries a whole site's navigation (three or more boilerplate lines), the
-article is cut out as for a headerless page.
+normalised to ``"\\n"``, see :mod:`index.ingest.decoding`): never rewritten, so quotes stay
+verbatim. A body with a header keeps its date line and subheadings; only navigation at its two ends
+is left out, or, when it still carries a whole site's navigation (three or more boilerplate lines),
+the article is cut out as for a headerless page.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from typing import Any
 
 import yaml
 
-from index.dates import parse_date
-from index.decoding import NotText, decode_bytes
 from index.errors import CorpusError
-from index.htmlpdf import Extracted, read_html, read_pdf
-from index.rawpage import count_boilerplate, read_page, trim_edges
+from index.ingest.dates import parse_date
+from index.ingest.decoding import NotText, decode_bytes
+from index.ingest.htmlpdf import Extracted, read_html, read_pdf
+from index.ingest.rawpage import count_boilerplate, read_page, trim_edges
 from index.schema import Document
 from index.text import detect_lang
 

@@ -13,10 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from index.dates import parse_date, query_period
 from index.errors import QueryError
-from index.meetings import Meeting, country_label
-from index.meetings_quotes import Quote
+from index.ingest.dates import parse_date, query_period
+from index.meetings.catalogue import Meeting, country_label
+from index.meetings.quotes import Quote
 from index.text import normalize
 
 DEFAULT_DAYS = 90

@@ -27,14 +27,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from index.cachelock import sibling_lock
-from index.e5format import (
+from index.errors import ModelError
+from index.model.cachelock import sibling_lock
+from index.model.e5format import (
     E5Source,
     bert_state_dict,
     build_tokenizer,
     read_e5s1,
 )
-from index.errors import ModelError
 
 log = logging.getLogger(__name__)
 

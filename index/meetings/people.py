@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.meetings_lexicon import _EN_TOKEN_RE, country_of_en
+from index.meetings.names import _EN_TOKEN_RE, country_of_en
 
 _JA_NAME_CHARS = re.compile(r"[\u30a0-\u30ff]+|[\u4e00-\u9fff]{2}")
 

@@ -20,9 +20,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from index.dates import parse_date
-from index.decoding import MAX_JUNK_SHARE, NotText, decode_bytes, html_charset, junk_share
-from index.rawpage import is_date_line, trim_edges
+from index.ingest.dates import parse_date
+from index.ingest.decoding import MAX_JUNK_SHARE, NotText, decode_bytes, html_charset, junk_share
+from index.ingest.rawpage import is_date_line, trim_edges
 
 _DATE_META = (
     "article:published_time",

@@ -5,7 +5,7 @@ then 16 bytes whose low nibbles are weights 0-15 and high nibbles 16-31, each mi
 biases, layer norms and position/type embeddings, the SentencePiece unigram vocabulary, and
 the model's character-normalisation table, written out as SentencePiece's own
 ``precompiled_charsmap`` so the tokenizer normalises exactly as the engine does.
-``index.e5convert`` turns what this reads into a sentence-transformers folder.
+``index.model.e5convert`` turns what this reads into a sentence-transformers folder.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Meetings reported by the corpus, extracted at index time and stored with the index.
 
-:func:`extract_meetings` (called by :mod:`index.build`) finds in each release the meeting(s) it
-reports (:mod:`index.meetings_extract`), groups the releases that report the same meeting (the
-Japanese and English releases, a ministry's text and its reprints), and picks two to four key
-sentences per language by maximal marginal relevance over the sentence embeddings.
+:func:`extract_meetings` (called by :mod:`index.store.build`) finds in each release the
+meeting(s) it reports (:mod:`index.meetings.extract`), groups the releases that report the same
+meeting (the Japanese and English releases, a ministry's text and its reprints), and picks two to
+four key sentences per language by maximal marginal relevance over the sentence embeddings.
 ``meetings.json`` holds ``[m.to_json() for m in meetings]``; :meth:`Meeting.from_json` reads it
 back. :func:`meeting_for_question` finds the meeting a question names.
 """
@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from index.dates import query_period
-from index.meetings_extract import Found, countries_compatible, extract_document
-from index.meetings_lexicon import (
+from index.ingest.dates import query_period
+from index.meetings.extract import Found, countries_compatible, extract_document
+from index.meetings.names import (
     CODE_OF_FULL_NAME,
     FULL_NAME,
     JA_NAME,
@@ -31,8 +31,8 @@ from index.meetings_lexicon import (
     name_mentions,
     sort_countries,
 )
-from index.meetings_people import Person, merge_people
-from index.meetings_quotes import Quote, key_sentences
+from index.meetings.people import Person, merge_people
+from index.meetings.quotes import Quote, key_sentences
 from index.schema import Document
 from index.text import detect_lang
 
