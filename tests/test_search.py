@@ -368,12 +368,10 @@ def test_held_out_questions(retriever: Retriever) -> None:
 def test_the_meeting_preference_resolves_a_meeting_named_without_a_time(
     retriever: Retriever,
 ) -> None:
-    from index.ingest.dates import query_period
-
     def bonus(r: Retriever, question: str) -> float:
         fused = np.ones(len(r.data.unit_doc))
         unit = r._units_of_doc[r.doc_by_id["023-2plus2-2024-07-mod-en.txt"]][0]
-        return float(r._preferences(question, fused, query_period(question))[unit])
+        return float(r._preferences(r.read(question), fused)[unit])
 
     p = retriever.params
     # "the latest 2+2" names no time: the meeting preference finds the July 2024 one
@@ -544,3 +542,14 @@ def test_build_progress_is_a_bar_on_a_terminal_and_silent_elsewhere() -> None:
             progress(step)
     assert "embed" in shown.getvalue() and "4/4" in shown.getvalue()
     assert piped.getvalue() == ""
+
+
+def test_a_question_is_read_once(retriever: Retriever) -> None:
+    q = retriever.read("what did ausitn and nakatani agree at the dec 2024 dmm? 防衛省の発表")
+    assert q.read.startswith("what did austin and nakatani")  # the corpus's spelling
+    assert q.period is not None and (q.period.start.month, q.period.end.day) == (12, 31)
+    assert "2024" not in q.focus and "austin" in q.terms
+    assert [s.key for s in q.sources]  # the body named as the source
+    assert retriever.read("How long did the meeting last?").figure is not None
+    # every later step reads the parsed question: the scores carry it
+    assert retriever.score(q).query is q

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from index.ingest.dates import query_period
+from index.ingest.dates import Period, query_period
 from index.meetings.extract import Found, countries_compatible, extract_document
 from index.meetings.names import (
     CODE_OF_FULL_NAME,
@@ -349,6 +349,7 @@ def meeting_for_question(
     today: dt.date | None = None,
     parsed: Sequence[Meeting] | None = None,
     series: SeriesIndex | None = None,
+    period: Period | bool | None = True,
 ) -> dict[str, Any] | None:
     """The meeting a question names, as its ``meetings.json`` record, or None.
 
@@ -367,8 +368,9 @@ def meeting_for_question(
     ]
     if not candidates:
         return None
-    period = query_period(question, today)
-    if period is not None:
+    if period is True:  # not parsed by the caller
+        period = query_period(question, today)
+    if isinstance(period, Period):
         candidates = [
             (m, raw)
             for m, raw in candidates

@@ -18,7 +18,6 @@ import numpy as np
 
 from index.ingest.dates import Period, query_period
 from index.meetings.catalogue import Meeting, SeriesIndex, meetings_named
-from index.retrieval.answertype import expected_type
 from index.retrieval.passages import Passages
 from index.retrieval.ranking import Scores
 from index.schema import Document, Hit, Round
@@ -53,8 +52,11 @@ class Declining(Passages):
     _meetings: list[Meeting]
     _series: SeriesIndex
 
-    def decline(self, question: str, scores: Scores, hits: list[Hit]) -> Decline | None:
-        """Why the corpus cannot answer ``question``, or None when its passages may."""
+    def decline(self, scores: Scores, hits: list[Hit]) -> Decline | None:
+        """Why the corpus cannot answer the question ``scores`` were made for, or None when its
+        passages may."""
+        q = scores.query
+        question = q.read if q is not None else ""
         if not hits:
             return Decline("none")
         if not self.params.decline:
@@ -67,7 +69,7 @@ class Declining(Passages):
         rounds = self._missing_round(question, period) if self.params.round_check else None
         if rounds:
             return Decline("round", rounds)
-        missing = self._missing_figure(question, scores, hits)
+        missing = self._missing_figure(scores, hits)
         if missing is None:
             return None
         return Decline(missing, releases=[self.docs[d] for d in scores.event][:4])
@@ -99,11 +101,11 @@ class Declining(Passages):
         ordered = sorted(named, key=lambda m: m.date_start, reverse=True)
         return [Round(m.name_ja, m.name_en, m.date_start, m.place_ja, m.place_en) for m in ordered]
 
-    def _missing_figure(self, question: str, scores: Scores, hits: list[Hit]) -> str | None:
+    def _missing_figure(self, scores: Scores, hits: list[Hit]) -> str | None:
         """The kind of figure the question asks for, if none of the best passages (from the
         time it names) states one, nor any release of its event; None when it asks for none
         or one is stated."""
-        wanted = expected_type(question)
+        wanted = scores.query.figure if scores.query is not None else None
         depth = self.params.figure_depth
         if wanted is None or not depth:
             return None

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.ingest.dates import Period, find_dates, time_mentions
+
+if TYPE_CHECKING:
+    from index.retrieval.query import Query
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ class Scores:
     siblings: list[Scored] = field(default_factory=list)
     # the releases of that event (both languages), as document indices
     event: tuple[int, ...] = ()
+    query: Query | None = None  # the question as parsed (index.retrieval.query)
 
 
 @dataclass(frozen=True)

@@ -10,44 +10,29 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from index import store
-from index.errors import EmptyQuery, QueryError, QueryTooLong
-from index.ingest.dates import Period, find_dates, query_period
-from index.ingest.publishers import Publisher, named_sources
+from index.ingest.dates import Period, find_dates
+from index.ingest.publishers import Publisher
 from index.meetings.catalogue import Meeting, meeting_for_question, series_index
 from index.model.embed import Embedder
-from index.retrieval.answertype import sought
 from index.retrieval.crosslingual import Translated, translated_evidence
 from index.retrieval.declining import Declining
 from index.retrieval.lexicon import Lexicon, TermSet, open_lexicon, question_sets
+from index.retrieval.query import MAX_QUESTION_CHARS as MAX_QUESTION_CHARS
+from index.retrieval.query import Query, parse
+from index.retrieval.query import validate_question as validate_question
 from index.retrieval.quoting import is_sentence
-from index.retrieval.ranking import Scored, Scores, SearchParams, rrf, without_dates
+from index.retrieval.ranking import Scored, Scores, SearchParams, rrf
 from index.retrieval.spelling import Speller
 from index.schema import Answer, Document
-from index.text import detect_lang
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
 log = logging.getLogger(__name__)
-
-MAX_QUESTION_CHARS = 1000
-
-
-def validate_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
-    """The question stripped; EmptyQuery, QueryTooLong or QueryError(code="control") otherwise."""
-    question = (text or "").strip()
-    if not question:
-        raise EmptyQuery()
-    if len(question) > max_chars:
-        raise QueryTooLong(len(question), max_chars)
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in question):
-        raise QueryError("the question contains control characters", "control")
-    return question
 
 
 class Retriever(Declining):
@@ -152,25 +137,34 @@ class Retriever(Declining):
 
     # -- scoring -----------------------------------------------------------------------
 
-    def encode(self, question: str) -> np.ndarray:
+    def read(self, question: str) -> Query:
+        """The question parsed once for every later step (misspelt words corrected when
+        ``spelling`` is on)."""
+        correct = self.speller.correct if self.params.spelling else None
+        return parse(question, self.tokenizer, correct)
+
+    def encode(self, question: str | Query) -> np.ndarray:
         """The query embedding (of the question without its dates, which are matched apart)."""
-        focus = without_dates(question) if self.params.dense_drop_dates else question
+        q = question if isinstance(question, Query) else parse(question, self.tokenizer)
+        focus = q.focus if self.params.dense_drop_dates else q.read
         return self.embedder.encode_queries([focus])[0].astype(np.float32)
 
     def score(
         self,
-        question: str,
+        question: str | Query,
         *,
         since: dt.date | None = None,
         until: dt.date | None = None,
         lang: str | None = None,
         qvec: np.ndarray | None = None,
     ) -> Scores:
-        """Score every unit for ``question``; candidates come sorted best first."""
+        """Score every unit for ``question`` (a string is parsed as it stands, without spelling
+        correction: :meth:`read` does that); candidates come sorted best first."""
         p = self.params
         n = len(self.data.unit_doc)
+        q = question if isinstance(question, Query) else parse(question, self.tokenizer)
         if qvec is None:
-            qvec = self.encode(question)
+            qvec = self.encode(q)
         allowed = self._allowed_docs(since, until, lang)
         # deeper than the candidates: each language ranks its own dense scores
         depth = n if allowed is not None else min(n, 4 * p.candidates)
@@ -179,10 +173,9 @@ class Retriever(Declining):
             sims, ids = self.data.vectors.search(qvec[None, :], depth)
             keep = ids[0] >= 0
             dense[ids[0][keep]] = sims[0][keep]
-        q_lang = detect_lang(question)
-        period = query_period(question)
-        focus = without_dates(question) if p.bm25_drop_dates else question
-        terms = self.tokenizer(focus)
+        q_lang, period = q.lang, q.period
+        focus = q.focus if p.bm25_drop_dates else q.read
+        terms = q.terms if p.bm25_drop_dates else self.tokenizer(focus)
         bm25 = self.data.bm25.scores(terms) if p.mode != "dense" else np.zeros(n, np.float32)
         if p.bm25_same_lang and p.mode == "hybrid":
             bm25 = np.where(self._unit_lang == q_lang, bm25, 0.0).astype(np.float32)
@@ -200,7 +193,7 @@ class Retriever(Declining):
             ranks = rrf(np.where(found.scores > 0, found.scores, -np.inf), p.candidates, p.rrf_k)
             fused += p.translate_weight * ranks
         self._cut_back(fused)
-        fused += self._preferences(question, fused, period)
+        fused += self._preferences(q, fused)
         event = self._event_releases(fused)
         order = self._candidates(fused)
         scored = [Scored(int(u), float(fused[u]), float(dense[u]), float(bm25[u])) for u in order]
@@ -221,9 +214,10 @@ class Retriever(Declining):
             translated_terms=frozenset() if found is None else found.terms,
             translations={} if found is None else found.pairs,
             period=period,
-            sought=sought(question),
+            sought=q.sought,
             siblings=siblings,
             event=tuple(np.flatnonzero(event).tolist()),
+            query=q,
         )
 
     def _cut_back(self, fused: np.ndarray) -> None:
@@ -326,22 +320,27 @@ class Retriever(Declining):
             fused += bm25_rrf * p.bm25_weight
         return fused
 
-    def _preferences(self, question: str, fused: np.ndarray, period: Period | None) -> np.ndarray:
+    def _preferences(self, q: Query, fused: np.ndarray) -> np.ndarray:
         """Bonuses for releases from the time, of the meeting and by the body the question
         names."""
         p = self.params
+        period = q.period
         preferred = np.zeros(len(self.docs), dtype=np.float64)
         if period is not None and p.date_bonus:
             preferred += np.where(self._in_period(period), p.date_bonus, 0.0)
         if p.meeting_bonus and self.data.meetings and (period is None or p.meeting_with_time):
             named = meeting_for_question(
-                question, self.data.meetings, parsed=self._meetings, series=self._series
+                q.read,
+                self.data.meetings,
+                parsed=self._meetings,
+                series=self._series,
+                period=period,
             )
             for source in named["sources"] if named else []:
                 if source["path"] in self.doc_by_id:
                     preferred[self.doc_by_id[source["path"]]] += p.meeting_bonus
         if p.publisher_bonus:
-            for source in named_sources(question):
+            for source in q.sources:
                 preferred += np.where(self._published_by(source), p.publisher_bonus, 0.0)
         return np.where(fused > 0, preferred[self.data.unit_doc], 0.0)
 
@@ -420,12 +419,10 @@ class Retriever(Declining):
         """Retrieve the ``k`` best passages for ``question``, each with its answering sentence."""
         question = validate_question(question)
         k = max(1, min(int(k), 20))
-        # "ausitn", "blinkin": read as the corpus's words
-        question_read = self.speller.correct(question) if self.params.spelling else question
-        scores = self.score(question_read, since=since, until=until, lang=lang)
+        scores = self.score(self.read(question), since=since, until=until, lang=lang)
         q_lang = scores.lang
         hits = self.select(scores, k, q_lang)
-        why = self.decline(question_read, scores, hits)
+        why = self.decline(scores, hits)
         if why is None:
             return Answer(question, q_lang, True, hits)
         suggestions: list[Document] = []

@@ -1,0 +1,69 @@
+"""A question read once: its language, the time and sources it names, what it asks for, and
+the words BM25 and the model match. Every later step of retrieval reads this object instead of
+parsing the question again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.errors import EmptyQuery, QueryError, QueryTooLong
+from index.ingest.dates import Period, query_period
+from index.ingest.publishers import Publisher, named_sources
+from index.retrieval.answertype import AnswerType, expected_type, sought
+from index.retrieval.ranking import without_dates
+from index.text import detect_lang
+from index.tokenize import Tokenizer
+
+MAX_QUESTION_CHARS = 1000
+
+
+def validate_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    """The question stripped; EmptyQuery, QueryTooLong or QueryError(code="control") otherwise."""
+    question = (text or "").strip()
+    if not question:
+        raise EmptyQuery()
+    if len(question) > max_chars:
+        raise QueryTooLong(len(question), max_chars)
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in question):
+        raise QueryError("the question contains control characters", "control")
+    return question
+
+
+@dataclass(frozen=True)
+class Query:
+    """One question, parsed."""
+
+    text: str  # as asked
+    read: str  # as matched: misspelt words read as the corpus's ("ausitn" -> austin)
+    lang: str  # "ja" or "en"
+    period: Period | None  # the time it names
+    focus: str  # ``read`` without the date words of that time (matched apart)
+    terms: list[str]  # BM25 terms of ``focus``
+    sought: str | None  # what the answering sentence holds (answertype.sought)
+    figure: AnswerType | None  # the kind of figure it asks for (answertype.expected_type)
+    sources: tuple[Publisher, ...]  # the bodies it asks to be quoted from
+
+
+def parse(
+    question: str,
+    tokenizer: Tokenizer,
+    correct: Callable[[str], str] | None = None,
+    today: dt.date | None = None,
+) -> Query:
+    """Read ``question`` once (``correct``: the spelling corrector, if any)."""
+    read = correct(question) if correct is not None else question
+    focus = without_dates(read)
+    return Query(
+        text=question,
+        read=read,
+        lang=detect_lang(read),
+        period=query_period(read, today),
+        focus=focus,
+        terms=tokenizer(focus),
+        sought=sought(read),
+        figure=expected_type(read),
+        sources=tuple(named_sources(read)),
+    )
