@@ -31,3 +31,25 @@ def test_a_words_features_survive_the_next_parse() -> None:
     words = tokenizer.tag("木原防衛大臣は会談した")
     tokenizer.tag("オースティン長官がワシントンで記者会見を行いました。" * 20)
     assert (words[0].surface, words[0].feature.pos3) == ("木原", "人名")
+
+
+def test_loading_indexes_and_tokenizers_maps_the_dictionary_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from index.model.embed import HashingEmbedder
+    from index.retrieval.search import Retriever
+    from index.store.build import build_index
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    embedder = HashingEmbedder()
+    build_index(corpus, tmp_path / "index", embedder)
+
+    def mapped() -> int:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            return sum(1 for line in maps if line.rstrip().endswith("sys.dic"))
+
+    for _ in range(5):  # as the bot does on every /reindex
+        retriever = Retriever.load(tmp_path / "index", embedder)
+        retriever.tokenizer("日米拡大抑止協議")
+        JapaneseEnglishTokenizer()("防衛相会談")
+    assert mapped() == 1

@@ -10,10 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.errors import EmptyQuery, QueryError, QueryTooLong
-from index.ingest.dates import Period, query_period
+from index.ingest.dates import Period, find_dates, query_period, time_mentions
 from index.ingest.publishers import Publisher, named_sources
 from index.retrieval.answertype import AnswerType, expected_type, sought
-from index.retrieval.ranking import without_dates
 from index.text import detect_lang
 from index.tokenize import Tokenizer
 
@@ -67,3 +66,17 @@ def parse(
         figure=expected_type(read),
         sources=tuple(named_sources(read)),
     )
+
+
+def without_dates(question: str) -> str:
+    """The question with the date expressions of the time it asks about cut out (a date that
+    is part of what it asks, "the exercise planned for 2027", stays)."""
+    named = time_mentions(question)
+    out, last = [], 0
+    for mention in find_dates(question):
+        if not any(m.start == mention.start and m.end == mention.end for m in named):
+            continue
+        out.append(question[last : mention.start])
+        last = mention.end
+    out.append(question[last:])
+    return " ".join(out)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from index.ingest.dates import Period, find_dates, time_mentions
+from index.ingest.dates import Period
 
 if TYPE_CHECKING:
     from index.retrieval.query import Query
@@ -135,17 +135,3 @@ def rrf(values: np.ndarray, depth: int, k: float) -> np.ndarray:
     top = top[np.isfinite(values[top])]
     out[top] = 1.0 / (k + 1.0 + np.arange(len(top)))
     return out
-
-
-def without_dates(question: str) -> str:
-    """The question with the date expressions of the time it asks about cut out (a date that
-    is part of what it asks, "the exercise planned for 2027", stays)."""
-    named = time_mentions(question)
-    out, last = [], 0
-    for mention in find_dates(question):
-        if not any(m.start == mention.start and m.end == mention.end for m in named):
-            continue
-        out.append(question[last : mention.start])
-        last = mention.end
-    out.append(question[last:])
-    return " ".join(out)

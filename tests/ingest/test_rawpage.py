@@ -15,7 +15,7 @@ from index.ingest.rawpage import (
     trim_edges,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 FIXTURES = ROOT / "tests" / "data" / "loaders"
 

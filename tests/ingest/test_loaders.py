@@ -15,7 +15,7 @@ from index.errors import CorpusError
 from index.ingest.loaders import Skipped, load_corpus, load_file
 from index.text import detect_lang
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 FIXTURES = ROOT / "tests" / "data" / "loaders"
 DEV_QA = ROOT.parent / "shared" / "eval" / "dev-qa.tsv"

@@ -15,7 +15,7 @@ from index.errors import EmptyQuery, QueryError, QueryTooLong
 from index.retrieval.search import Retriever, validate_question
 from index.store.build import build_index
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
 SEED_JA = "001-edd-2024-12-jdefense-raw.txt"
 SEED_EN = "002-edd-2024-12-state-en.txt"

@@ -18,7 +18,7 @@ from index.model.embed import (
     load_embedder,
 )
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 
 def _assert_unit_rows(vectors: np.ndarray, n: int, dim: int) -> None:

@@ -22,7 +22,7 @@ from index.schema import Document
 from index.store.build import bm25_terms, build_index
 from index.tokenize import JapaneseEnglishTokenizer
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 SMALL = [
     "001-edd-2024-12-jdefense-raw.txt",
     "002-edd-2024-12-state-en.txt",
@@ -175,8 +175,8 @@ def test_killed_build_leaves_old_index_serving(small_corpus: Path, tmp_path: Pat
         [sys.executable, "-c", _SLOW_BUILD, str(small_corpus), str(index_dir)],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
     )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "embedding"

@@ -23,7 +23,7 @@ from index.retrieval.search import Retriever
 from index.store.build import build_index
 from index.tokenize import JapaneseEnglishTokenizer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(

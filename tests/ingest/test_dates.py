@@ -282,7 +282,7 @@ def test_last_month_name_is_the_most_recent_past_one() -> None:
 
 
 def test_only_the_dates_of_the_question_s_time_leave_its_words() -> None:
-    from index.retrieval.ranking import without_dates
+    from index.retrieval.query import without_dates
 
     kept = without_dates("What did the July 2024 2+2 say about the 2027 exercise?")
     assert "July 2024" not in kept and "2027" in kept

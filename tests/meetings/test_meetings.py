@@ -17,10 +17,10 @@ from index.model.embed import HashingEmbedder
 from index.schema import Document
 from index.store.build import embedding_text, split_corpus
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "corpus"
-FIXTURES = Path(__file__).parent / "data" / "meetings"
-GOLD = Path(__file__).parent / "data" / "meetings_gold.json"
+FIXTURES = Path(__file__).parents[1] / "data" / "meetings"
+GOLD = Path(__file__).parents[1] / "data" / "meetings_gold.json"
 TODAY = dt.date(2026, 11, 26)
 
 
