@@ -70,8 +70,10 @@ def load_embedder(settings: Settings) -> Embedder:
 
 
 def load_retriever(settings: Settings, embedder: Embedder | None = None) -> Retriever:
+    from index import store
     from index.retrieval.search import Retriever
 
+    store.resolve(settings.index_dir)  # no index: say so before loading the model
     return Retriever.load(settings.index_dir, embedder or load_embedder(settings))
 
 
@@ -170,7 +172,11 @@ def format_answer(answer: Answer, color: bool = False) -> str:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from index.retrieval.query import validate_question
+
     settings = settings_from_args(args)
+    if args.question != "-":
+        validate_question(args.question)  # an empty question needs no model to refuse
     retriever = load_retriever(settings)
     questions: Sequence[str] = (
         [line for line in sys.stdin.read().splitlines() if line.strip()]
