@@ -67,6 +67,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+def dictionary_mappings(pid: int) -> int:
+    """How many times ``pid`` maps unidic-lite's sys.dic (one per fugashi Tagger ever made)."""
+    maps = Path(f"/proc/{pid}/maps").read_text().splitlines()
+    return sum(1 for line in maps if line.rstrip().endswith("sys.dic"))
+
+
 def rss_mb(pid: int) -> tuple[float, float]:
     """(current, peak) resident memory of ``pid`` in MiB, from /proc."""
     fields = {}
@@ -157,6 +163,7 @@ async def main(args: argparse.Namespace) -> None:
             )
             walls.append(time.perf_counter() - t0)
         end = rss_mb(proc.pid)
+        mapped = dictionary_mappings(proc.pid)
     finally:
         proc.terminate()
         await asyncio.wait_for(proc.wait(), 15)
@@ -184,7 +191,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"start-up to gateway READY (s): {startup:.1f}")
     print(
         f"bot RSS with index loaded: {loaded[0]:.0f} MiB; at the end: {end[0]:.0f} MiB "
-        f"(peak {end[1]:.0f} MiB)"
+        f"(peak {end[1]:.0f} MiB); MeCab dictionary mapped {mapped} time(s)"
     )
     print(f"exit code after SIGTERM: {proc.returncode}")
 
