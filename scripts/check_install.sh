@@ -4,13 +4,18 @@
 # CLI. Catches dependencies an older pip does not resolve and packages left out of the wheel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv="$(mktemp -d)/venv"
+work="$(mktemp -d)"
+venv="$work/venv"
+# a copy, so that pip's build folder is not left in the work tree
+mkdir "$work/src"
+tar --exclude=./.venv --exclude=./data --exclude=./build --exclude=./.git -cf - . \
+  | tar -xf - -C "$work/src"
 python3 -m venv "$venv"
 "$venv/bin/pip" --version
 "$venv/bin/pip" install --quiet "torch==2.13.0"
-"$venv/bin/pip" install --quiet .
-cd "$(dirname "$venv")"
-"$venv/bin/python" - "$OLDPWD/tests/data/loaders" <<'PY'
+"$venv/bin/pip" install --quiet "$work/src"
+cd "$work"
+"$venv/bin/python" - "$work/src/tests/data/loaders" <<'PY'
 import sys
 from pathlib import Path
 
@@ -23,5 +28,5 @@ import bot.cogs.ask  # noqa: F401,E402  (subpackages are in the wheel)
 print(f"install check: {len(docs)} fixtures read, {len(html)} of them HTML")
 PY
 "$venv/bin/secbrief" --help > /dev/null
-rm -rf "$(dirname "$venv")"
+rm -rf "$work"
 echo "install check passed"

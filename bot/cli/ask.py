@@ -1,28 +1,22 @@
-"""The ``secbrief`` command line: thin over the core; errors become one line and exit 1."""
+"""``secbrief ask`` and ``secbrief eval``: quoted answers in the terminal, and their quality
+on a question set."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import logging
-import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING
 
-from bot.settings import Settings, settings_from_args
+from bot.cli.common import date_arg, load_retriever
+from bot.settings import settings_from_args
 from bot.texts import decline_lines
 from index.errors import SecbriefError
 
 if TYPE_CHECKING:
-    from index.model.embed import Embedder
-    from index.retrieval.search import Retriever
     from index.schema import Answer
-    from index.store.build import BuildProgress
-
-log = logging.getLogger(__name__)
 
 _WORDS = {
     "en": {
@@ -52,85 +46,6 @@ _WORDS = {
         "also": "同じ内容の発表",
     },
 }
-
-
-def _date(value: str) -> dt.date:
-    from index.ingest.dates import parse_date
-
-    parsed = parse_date(value)
-    if parsed is None:
-        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)")
-    return parsed
-
-
-def load_embedder(settings: Settings) -> Embedder:
-    from index.model.embed import load_embedder as load
-
-    return load(settings.model)
-
-
-def load_retriever(settings: Settings, embedder: Embedder | None = None) -> Retriever:
-    from index import store
-    from index.retrieval.search import Retriever
-
-    store.resolve(settings.index_dir)  # no index: say so before loading the model
-    return Retriever.load(settings.index_dir, embedder or load_embedder(settings))
-
-
-def prepare_lexicon() -> None:
-    """Distill the word translations now, so the first question does not wait for them."""
-    from index.retrieval.lexicon import open_lexicon
-    from index.tokenize import JapaneseEnglishTokenizer
-
-    open_lexicon(JapaneseEnglishTokenizer())
-
-
-class ProgressLine:
-    """Build progress as a tqdm bar per stage on stderr; nothing when stderr is not a
-    terminal (the summary line at the end says what was built)."""
-
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self._bar: Any = None
-        self._stage = ""
-
-    def __call__(self, p: BuildProgress) -> None:
-        if not self.tty:
-            return
-        from tqdm import tqdm
-
-        if p.stage != self._stage or self._bar is None:
-            if self._bar is not None:
-                self._bar.close()
-            self._stage = p.stage
-            self._bar = tqdm(
-                total=p.total, desc=f"{p.stage:<8}", file=self.stream, leave=False, mininterval=0.2
-            )
-        self._bar.total = p.total
-        self._bar.n = p.done
-        self._bar.refresh()
-        if p.stage == "done":
-            self._bar.close()
-            self._bar = None
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    from index.store.build import build_index
-
-    settings = settings_from_args(args)
-    report = build_index(
-        settings.corpus_dir, settings.index_dir, load_embedder(settings), progress=ProgressLine()
-    )
-    # each skipped file was already named by the loader's warning on stderr
-    prepare_lexicon()
-    print(
-        f"indexed {report.documents} releases ({report.chunks} passages, "
-        f"{report.embedded} embedded, {report.reused} from cache, "
-        f"{report.meetings} meetings), skipped {len(report.skipped)}, "
-        f"in {report.seconds:.1f}s -> {settings.index_dir}"
-    )
-    return 0
 
 
 def format_answer(answer: Answer, color: bool = False) -> str:
@@ -223,35 +138,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bot(args: argparse.Namespace) -> int:
-    from bot.app import run
-
-    return run(settings_from_args(args))
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="secbrief",
-        description="Answer questions about Japanese/English security press releases.",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    idx = sub.add_parser("index", help="manage the index").add_subparsers(
-        dest="action", required=True
-    )
-    build = idx.add_parser("build", help="build the index from the corpus folder")
-    build.add_argument("--corpus", help="corpus folder (default: SECBRIEF_CORPUS_DIR or corpus/)")
-    build.add_argument("--index", help="index folder (default: SECBRIEF_INDEX_DIR or data/index)")
-    build.set_defaults(func=cmd_build)
-
+def register(sub: argparse._SubParsersAction) -> None:
     ask = sub.add_parser("ask", help="answer a question with quoted passages")
     ask.add_argument("question", help="the question, or - to read one per line from stdin")
     ask.add_argument("--index", help="index folder")
     ask.add_argument("-k", type=int, default=5, help="passages to show (default 5)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
-    ask.add_argument("--since", type=_date, help="only releases on or after this date")
-    ask.add_argument("--until", type=_date, help="only releases on or before this date")
+    ask.add_argument("--since", type=date_arg, help="only releases on or after this date")
+    ask.add_argument("--until", type=date_arg, help="only releases on or before this date")
     ask.add_argument("--lang", choices=("ja", "en"), help="only releases in this language")
     ask.set_defaults(func=cmd_ask)
 
@@ -260,43 +154,3 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--index", help="index folder")
     ev.add_argument("--mode", choices=("hybrid", "dense", "bm25"), help="ranking to measure")
     ev.set_defaults(func=cmd_eval)
-
-    bot = sub.add_parser("bot", help="run the Discord bot")
-    bot.add_argument("--index", help="index folder")
-    bot.add_argument("--corpus", help="corpus folder")
-    bot.set_defaults(func=cmd_bot)
-
-    for register in _extra_commands():
-        register(sub)
-    return parser
-
-
-def _extra_commands() -> list[Callable[[Any], None]]:
-    try:
-        from bot.cli_meetings import register
-    except ImportError:
-        return []
-    return [register]
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    try:
-        return int(args.func(args))
-    except SecbriefError as exc:
-        print(f"secbrief: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("secbrief: interrupted", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
