@@ -170,3 +170,19 @@ async def test_about_shows_corpus_and_index(fake: FakeDiscord, run_bot) -> None:
     ja = await fake.slash("about", locale="ja")
     await fake.wait_for(lambda: ja.original, what="/about in Japanese")
     assert "最新の資料: 2024-12-13" in ja.original.content  # type: ignore[union-attr]
+
+
+async def test_ten_reindexes_in_a_row_map_the_dictionary_once(
+    fake: FakeDiscord, run_bot, make_settings, own_index
+) -> None:
+    # each rebuild loads a new index, and worker threads come and go: the MeCab dictionary
+    # (188 MB, never unmapped by fugashi) must still be mapped once
+    corpus, index_dir = own_index
+    bot = await run_bot(make_settings(corpus_dir=corpus, index_dir=index_dir))
+    for _ in range(10):
+        inter = await fake.slash("reindex", permissions=ADMIN, locale="en-US")
+        assert (await finished(fake, inter)).startswith("Index rebuilt")
+        await answer_of(fake, await fake.slash("ask", {"question": NEW_QUESTION}))
+    with open("/proc/self/maps", encoding="utf-8") as maps:
+        assert sum(1 for line in maps if line.rstrip().endswith("sys.dic")) == 1
+    assert bot.service.info.documents == 6
