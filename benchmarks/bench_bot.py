@@ -92,9 +92,14 @@ def answered_at(fake: FakeDiscord, inter: Interaction) -> float | None:
     return None
 
 
+ACKS: list[float] = []  # seconds from each interaction to its first response (Discord: < 3)
+
+
 async def ask(fake: FakeDiscord, question: str, user: dict) -> float:
     inter = await fake.slash("ask", {"question": question}, user=user)
     at = await fake.wait_for(lambda: answered_at(fake, inter), 120, what="an answer")
+    if inter.acked_at is not None:
+        ACKS.append(inter.acked_at - inter.created)
     if inter.original is None or not (inter.original.embeds or inter.original.content):
         raise RuntimeError(f"no answer to {question!r}")
     return float(at) - inter.created
@@ -187,6 +192,10 @@ async def main(args: argparse.Namespace) -> None:
     print(
         f"{'burst of ' + str(args.burst) + ', wall time (s)':<44} "
         f"{statistics.median(walls):>8.3f} {'':>8} {max(walls):>8.3f}"
+    )
+    print(
+        f"{'first response (acknowledgement), all (s)':<44} {percentile(ACKS, 0.5):>8.3f} "
+        f"{percentile(ACKS, 0.95):>8.3f} {max(ACKS):>8.3f}"
     )
     print(f"start-up to gateway READY (s): {startup:.1f}")
     print(
