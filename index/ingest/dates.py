@@ -404,6 +404,42 @@ _JOINED = re.compile(
 )
 
 
+# Written as in a chat (questions only, never release text): "dec '24", "in '23", 「24年12月」
+_CASUAL_MONTH = re.compile(rf"(?P<mon>(?i:{_MON}))\s*['’](?P<yy>\d{{2}})(?!\d)")
+_CASUAL_YEAR = re.compile(r"(?i:\bin\s+)['’](?P<yy>\d{2})(?!\d)")
+_CASUAL_JA = re.compile(rf"(?<![\d])(?<!{_ERA})(?P<yy>\d{{2}})\s*年\s*(?P<month>\d{{1,2}})\s*月")
+
+
+def _casual(question: str, today: dt.date) -> list[DateMention]:
+    """Two-digit years: "dec '24", "in '23", 「24年12月」 (not 「令和6年」), in this century and
+    no later than ``today``."""
+    found: list[DateMention] = []
+
+    def year(yy: str) -> int | None:
+        y = 2000 + int(yy)
+        return y if y <= today.year else None
+
+    for m in _CASUAL_MONTH.finditer(question):
+        mo, y = _month_number(m["mon"], strict=False), year(m["yy"])
+        if mo and y:
+            found.append(DateMention(m.start(), m.end(), dt.date(y, mo, 1), None, "month"))
+    for m in _CASUAL_JA.finditer(question):
+        y, mo = year(m["yy"]), int(m["month"])
+        if y and 1 <= mo <= 12:
+            found.append(DateMention(m.start(), m.end(), dt.date(y, mo, 1), None, "month"))
+    for m in _CASUAL_YEAR.finditer(question):
+        y = year(m["yy"])
+        if y and not _overlaps(
+            DateMention(m.start(), m.end(), dt.date(y, 1, 1), None, "year"), found
+        ):
+            found.append(DateMention(m.start(), m.end(), dt.date(y, 1, 1), None, "year"))
+    return found
+
+
+def _overlaps(m: DateMention, others: list[DateMention]) -> bool:
+    return any(m.start < o.end and o.start < m.end for o in others)
+
+
 def time_mentions(question: str, today: dt.date | None = None) -> list[DateMention]:
     """The date mentions that give the time a question asks about, first to last.
 
@@ -415,6 +451,7 @@ def time_mentions(question: str, today: dt.date | None = None) -> list[DateMenti
     today = today or dt.date.today()
     folded = fold(question)
     mentions = _relative(folded, today)
+    mentions += [c for c in _casual(folded, today) if not _overlaps(c, mentions)]
     for m in find_dates(question):
         if not any(m.start < r.end and r.start < m.end for r in mentions):
             mentions.append(m)

@@ -252,6 +252,10 @@ TODAY = D(2025, 3, 15)
         ("may 2024 hawaii meeting", Period(D(2024, 5, 1), D(2024, 5, 31), "month")),
         ("2024/12 edd", Period(D(2024, 12, 1), D(2024, 12, 31), "month")),
         ("edds in 2022-2024", Period(D(2022, 1, 1), D(2024, 12, 31), "year")),
+        ("what happened at the dec '24 edd", Period(D(2024, 12, 1), D(2024, 12, 31), "month")),
+        ("the edd in ’23", Period(D(2023, 1, 1), D(2023, 12, 31), "year")),
+        ("24年12月のEDD", Period(D(2024, 12, 1), D(2024, 12, 31), "month")),
+        ("令和6年12月のEDD", Period(D(2024, 12, 1), D(2024, 12, 31), "month")),
     ],
 )
 def test_query_period_in_both_languages(question: str, period: Period) -> None:
@@ -265,6 +269,8 @@ def test_query_period_in_both_languages(question: str, period: Period) -> None:
         "日米拡大抑止協議(EDD)が設立されたのは何年か。",
         "What did the 2+2 decide about U.S. Forces Japan?",
         "7月28日の会談はどこで行われたか",  # a day without a year is not a period
+        "会談は12時30分から行われたか",  # a time of day
+        "the edd in '99",  # a two-digit year after today's is no year of this century's past
         "",
     ],
 )
