@@ -11,17 +11,10 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING
 
+from bot.cli.common import date_arg
+
 if TYPE_CHECKING:
     from index.meetings.catalogue import Meeting
-
-
-def _day(value: str) -> dt.date:
-    from index.ingest.dates import parse_date
-
-    parsed = parse_date(value)
-    if parsed is None:
-        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)")
-    return parsed
 
 
 def load_index_meetings(args: argparse.Namespace) -> list[Meeting]:
@@ -78,7 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add ``meetings`` and ``summary`` to the ``secbrief`` command line."""
     meetings = sub.add_parser("meetings", help="the meetings found in the releases, newest first")
     meetings.add_argument("--index", help="index folder")
-    meetings.add_argument("--since", type=_day, help="only meetings held on or after this date")
+    meetings.add_argument("--since", type=date_arg, help="only meetings held on or after this date")
     meetings.add_argument("--json", action="store_true", help="one JSON array")
     meetings.set_defaults(func=cmd_meetings)
 
@@ -89,5 +82,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     summary.add_argument("--topic", help="only meetings whose name, partner or place matches")
     summary.add_argument("--lang", choices=("ja", "en"), help="language of the text (default en)")
-    summary.add_argument("--today", type=_day, help=argparse.SUPPRESS)
+    summary.add_argument("--today", type=date_arg, help=argparse.SUPPRESS)
     summary.set_defaults(func=cmd_summary)
