@@ -71,6 +71,12 @@ class Hit:
         }
 
 
+def in_language(lang: str, ja: str | None, en: str | None) -> str | None:
+    """The form in ``lang`` ("ja" or else English), or the other when that one is missing."""
+    first, second = (ja, en) if lang == "ja" else (en, ja)
+    return first or second
+
+
 @dataclass(frozen=True)
 class Round:
     """One meeting of a series the corpus holds (for a decline listing the rounds it has)."""
@@ -85,10 +91,7 @@ class Round:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en
 
     def place_in(self, lang: str) -> str | None:
-        first, second = (
-            (self.place_ja, self.place_en) if lang == "ja" else (self.place_en, self.place_ja)
-        )
-        return first or second
+        return in_language(lang, self.place_ja, self.place_en)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from index.meetings.names import (
 )
 from index.meetings.people import Person, merge_people
 from index.meetings.quotes import Quote, key_sentences
-from index.schema import Document
+from index.schema import Document, in_language
 from index.text import detect_lang
 
 log = logging.getLogger(__name__)
@@ -81,10 +81,7 @@ class Meeting:
         return self.name_ja if lang == "ja" and self.name_ja else self.name_en
 
     def place_in(self, lang: str) -> str | None:
-        first, second = (
-            (self.place_ja, self.place_en) if lang == "ja" else (self.place_en, self.place_ja)
-        )
-        return first or second
+        return in_language(lang, self.place_ja, self.place_en)
 
     def participants_in(self, lang: str) -> list[str]:
         mine = [p for p in self.participants if detect_lang(p) == lang]
