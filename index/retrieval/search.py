@@ -98,11 +98,16 @@ class Retriever(Declining):
         for u, d in enumerate(data.unit_doc.tolist()):
             self._units_of_doc.setdefault(d, []).append(u)
         # the events (meetings of the catalogue) each release reports, and their releases
+        self._event_docs = [
+            [self.doc_by_id[s.path] for s in m.sources if s.path in self.doc_by_id]
+            for m in self._meetings
+        ]
         self._doc_events: list[list[int]] = [[] for _ in data.docs]
-        for e, meeting in enumerate(self._meetings):
-            for source in meeting.sources:
-                if source.path in self.doc_by_id:
-                    self._doc_events[self.doc_by_id[source.path]].append(e)
+        for e, docs_of_event in enumerate(self._event_docs):
+            for doc_i in docs_of_event:
+                self._doc_events[doc_i].append(e)
+        dated = [d.date for d in data.docs if d.date]
+        self._held = (min(dated), max(dated)) if dated else None  # the corpus's first and last
 
     @classmethod
     def load(
@@ -351,9 +356,7 @@ class Retriever(Declining):
         if not len(fused) or fused[best] <= 0:
             return held
         for e in self._doc_events[int(self.data.unit_doc[best])]:
-            for source in self._meetings[e].sources:
-                if source.path in self.doc_by_id:
-                    held[self.doc_by_id[source.path]] = True
+            held[self._event_docs[e]] = True
         return held
 
     def _event_siblings(
@@ -425,12 +428,8 @@ class Retriever(Declining):
         why = self.decline(scores, hits)
         if why is None:
             return Answer(question, q_lang, True, hits)
-        suggestions: list[Document] = []
-        for hit in hits:
-            if hit.doc not in suggestions:
-                suggestions.append(hit.doc)
+        suggestions = list({hit.doc.id: hit.doc for hit in hits}.values())
         period = scores.period
-        dated = [d.date for d in self.docs if d.date]
         return Answer(
             question,
             q_lang,
@@ -440,7 +439,7 @@ class Retriever(Declining):
             None if why.reason == "none" else why.reason,
             None if period is None else (period.start, period.end),
             why.rounds,
-            (min(dated), max(dated)) if dated else None,
+            self._held,
         )
 
 
