@@ -64,7 +64,8 @@ _BACKLINK = re.compile(
 )
 _MENU_SPLIT = re.compile(r"\s{2,}|\s*[|｜]\s*")
 _CRUMB_SPLIT = re.compile(r"\s*[>›»＞]\s*")
-_CLOSING = re.compile(
+# the mark that ends a release (「（以上）」, "###", "- 30 -"); units.py leaves it out too
+CLOSING_MARK = re.compile(
     r"^(?:[(（]?以上[)）]?|#\s*#\s*#|-\s*30\s*-|-?\s*end\s*-?|[(（]了[)）])$", re.I
 )
 _BULLET = re.compile(r"^[•・*▪■◆●\-]\s*\S.{0,30}$")
@@ -195,7 +196,7 @@ def _article_lines(lines: list[Line]) -> tuple[int, int] | None:
         if ln.kind is Kind.BOILERPLATE or seen >= MAX_GAP:
             break
         seen += 1
-        if _CLOSING.match(ln.text):
+        if CLOSING_MARK.match(ln.text):
             last = j
             break
     return first, last

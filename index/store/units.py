@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from index.ingest.rawpage import CLOSING_MARK
 from index.schema import Document
 from index.text import normalize, sentence_spans, split_long
 
@@ -20,8 +21,7 @@ _BOILERPLATE = re.compile(
     r"(?:\(|\[)?写真(?:提供)?\s*[:：].{0,40}"  # 写真：防衛省
     r"|.{0,120}\((?:写真|写真提供\s*[:：].{0,30})\)"  # …の様子 (写真提供：内閣広報室)
     r"|\(?写真\)?"
-    r"|\(?以上\)?"
-    r"|#{3,}|-\s*(?:end|以上)\s*-"
+    r"|#{3,}|-\s*以上\s*-"  # closing marks beyond rawpage.CLOSING_MARK
     r"|(?:photo|photos|image)(?:\s+(?:by|credit))?\s*[:：].{0,120}"
     r"|\((?:photo|dod photo)[^)]{0,120}\)"
     r"|(?:share|print|tweet|email|印刷|シェア|ツイート|共有)(?:\s+this)?(?:\s*(?:page|ページ))?"
@@ -35,7 +35,8 @@ def is_boilerplate(line: str) -> bool:
     """Whether one line is page furniture, not the release's words: a photo caption
     (「写真：防衛省」, 「…の様子 (写真提供：内閣広報室)」, "Photo: …"), 「（以上）」, "###", a
     share or print link, a "Related links" heading."""
-    return _BOILERPLATE.match(normalize(line)) is not None
+    text = normalize(line)
+    return CLOSING_MARK.match(text.strip()) is not None or _BOILERPLATE.match(text) is not None
 
 
 def document_units(
