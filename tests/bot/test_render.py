@@ -198,6 +198,12 @@ def test_a_passage_found_by_a_translation_says_by_which_word() -> None:
     (reply,) = render.answer_replies(Answer("Futenma?", "en", True, [found]), "en")
     assert reply.embeds[0].to_dict()["footer"]["text"] == "2024-07-28 · Ministry · Futenma → 普天間"
 
+    # a reprint shown once names the other publisher
+    reprint = dataclasses.replace(d, id="b", path="b.txt", publisher="Wire")
+    also = dataclasses.replace(found, matched=(), also=(reprint,))
+    (reply,) = render.answer_replies(Answer("Futenma?", "en", True, [also]), "en")
+    assert reply.embeds[0].to_dict()["footer"]["text"].endswith("also published by Wire")
+
     from bot.cli import format_answer
 
     assert "matched in translation: Futenma → 普天間" in format_answer(

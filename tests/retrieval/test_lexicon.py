@@ -113,6 +113,13 @@ def test_english_to_japanese(lex: Lexicon) -> None:
     assert lex.english("missile", names=False) == [("ミサイル", ("ミサイル",))]
 
 
+def test_knows_an_english_word_alone_or_opening_a_phrase(lex: Lexicon) -> None:
+    # the spelling corrector leaves such a word as typed (index.retrieval.spelling)
+    assert lex.knows("missile") and lex.knows("air")  # "air" opens "air base"
+    assert not lex.knows("futenma")  # a name is no word
+    assert not lex.knows("ausitn")
+
+
 def test_japanese_to_english(lex: Lexicon) -> None:
     assert {g for g, _ in lex.japanese("会議", names=False)} == {"meeting", "conference"}
     assert lex.japanese("しょめい", names=False) == [("signature", ("signature",))]  # by reading
