@@ -79,3 +79,20 @@ class QueryTooLong(QueryError):
         super().__init__(
             f"the question is {length} characters long; the limit is {limit}", "too_long"
         )
+
+
+class FetchError(SecbriefError):
+    """A URL could not be fetched, or what came back is not a release; ``reason`` is one line."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
+
+
+class UnsafeURL(FetchError):
+    """A URL secbrief refuses to fetch: not http(s), or its host is on a private network."""
+
+
+class SourceError(SecbriefError):
+    """A source cannot be added, found or removed (unknown name, duplicate, bad pattern)."""

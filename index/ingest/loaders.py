@@ -18,7 +18,9 @@ the article is cut out as for a headerless page.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -177,8 +179,36 @@ def _extracted_document(x: Extracted, rel: str) -> Document:
     )
 
 
+META_FOLDER = ".meta"
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where a fetched release keeps what the file itself cannot: the URL it came from and
+    when (``.meta/<file name>.json`` beside it; hidden, so never loaded as a release)."""
+    return path.parent / META_FOLDER / f"{path.name}.json"
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """The sidecar of ``path`` ({} when there is none or it cannot be read)."""
+    try:
+        data = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _with_sidecar(doc: Document, path: Path) -> Document:
+    """A fetched release's link is the URL it was fetched from (after redirects)."""
+    url = _as_str(read_sidecar(path).get("url"))
+    return dataclasses.replace(doc, url=url) if url else doc
+
+
 def _load(path: Path, rel: str) -> Document:
     """Load one file; raises NotText with the reason when it cannot be read."""
+    return _with_sidecar(_load_file(path, rel), path)
+
+
+def _load_file(path: Path, rel: str) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise NotText(f"unsupported file type {suffix or '(no extension)'!r}")
