@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # One cog per command area; /summary plugs in as "bot.cogs.summary".
-EXTENSIONS: list[str] = ["bot.cogs.ask", "bot.cogs.admin", "bot.cogs.summary"]
+EXTENSIONS: list[str] = ["bot.cogs.ask", "bot.cogs.admin", "bot.cogs.summary", "bot.cogs.sources"]
 
 
 class DiscordUnreachable(SecbriefError):

@@ -9,6 +9,7 @@ from discord import app_commands
 from bot import render
 from index.errors import (
     BuildInProgress,
+    FetchError,
     IndexCorrupt,
     IndexMismatch,
     IndexMissing,
@@ -82,6 +83,10 @@ def describe(error: BaseException, lang: str) -> tuple[str, bool]:
         return render.t(lang, "build_running"), True
     if isinstance(error, IndexMissing | IndexMismatch | IndexCorrupt):
         return render.t(lang, "index_unavailable", reason=render.trim(str(error), 1500)), True
+    if isinstance(error, FetchError):
+        url = render.trim(error.url, 300).replace(">", "%3E")
+        text = render.t(lang, "fetch_error", url=url, reason=render.escape(error.reason))
+        return render.trim(text, 1800), True
     if isinstance(error, SecbriefError):
-        return render.trim(str(error), 1800), True
+        return render.trim(render.escape(str(error)), 1800), True
     return render.t(lang, "generic"), False

@@ -105,6 +105,7 @@ class RetrieverService:
         self._idle = asyncio.Event()
         self._idle.set()
         self._rebuild: asyncio.Task[BuildReport] | None = None
+        self._changing = False  # a fetch, an ingest or a purge is changing the corpus
         self.closing = False
 
     @classmethod
@@ -147,6 +148,11 @@ class RetrieverService:
     @property
     def rebuilding(self) -> bool:
         return self._rebuild is not None and not self._rebuild.done()
+
+    @property
+    def changing(self) -> bool:
+        """A fetch, an ingest or a purge is changing the corpus and updating the index."""
+        return self._changing
 
     @property
     def busy(self) -> bool:
@@ -195,7 +201,7 @@ class RetrieverService:
         claimed without yielding, so two admins cannot both start one). A failure leaves
         the current index in place and is raised by the task.
         """
-        if self.rebuilding:
+        if self.rebuilding or self._changing:
             raise BuildInProgress(f"a rebuild of {self.settings.index_dir} is already running")
         self._rebuild = asyncio.get_running_loop().create_task(self._rebuild_now(progress))
         return self._rebuild
@@ -220,6 +226,42 @@ class RetrieverService:
             report.seconds,
         )
         return report
+
+    async def change_corpus(self, job: Callable[[], T]) -> T:
+        """Run ``job`` (it saves releases into the corpus folder and updates the index) in a
+        daemon thread; then the updated index serves the next questions.
+
+        One at a time, and never beside a rebuild: BuildInProgress at once otherwise. A job
+        that fails leaves the index it had serving, and is raised here.
+        """
+        if self.rebuilding or self._changing:
+            raise BuildInProgress("the index is being rebuilt or updated; try again shortly")
+        self._changing = True
+        try:
+            try:
+                return await in_daemon_thread(job)
+            finally:
+                await self.reload_if_changed()
+        finally:
+            self._changing = False
+
+    async def reload_if_changed(self) -> bool:
+        """Load the current index when it is not the one serving (after an update)."""
+        from index import store
+        from index.retrieval.search import Retriever
+
+        settings, embedder = self.settings, self.embedder
+        try:
+            current = store.resolve(settings.index_dir)
+        except IndexMissing:
+            return False
+        if current == self._retriever.info.path:
+            return False
+        self._retriever = await in_daemon_thread(
+            lambda: Retriever.load(settings.index_dir, embedder)
+        )
+        log.info("index updated and swapped in: %d releases", self._retriever.info.documents)
+        return True
 
     async def drain(self, timeout: float) -> None:
         """Stop taking questions and wait up to ``timeout`` for those in flight."""

@@ -46,6 +46,36 @@ TEXT: dict[str, dict[str, str]] = {
         "index_unavailable": "The index cannot be used right now: {reason}",
         "shutting_down": "The bot is restarting; please ask again in a minute.",
         "generic": "Something went wrong; it has been logged. Please try again later.",
+        "sources_none": "No sources yet: add a feed or a page with `/sources add`.",
+        "sources_row": (
+            "**{name}** ({kind}) <{url}>\n  last fetch: {last} · status: "
+            "{status} · releases held: {count}"
+        ),
+        "never": "never",
+        "source_added": (
+            "Following **{name}** ({kind}): <{url}>\nIts releases arrive "
+            "with the next refresh, or now with `/sources fetch`."
+        ),
+        "source_removed": "Stopped following **{name}**; its releases stay in the corpus.",
+        "source_purged": (
+            "Stopped following **{name}** and deleted its {count} "
+            "release(s) from the corpus and the index."
+        ),
+        "fetch_start": "Fetching the sources…",
+        "fetch_done": "{summary}",
+        "fetch_failure": "- {line}",
+        "fetch_error": "Could not fetch <{url}>: {reason}",
+        "ingest_one": "Give either a file or a url (one of them).",
+        "ingest_type": "`{name}` cannot be added: only .txt, .md, .html and .pdf releases.",
+        "ingest_size": "`{name}` is {size:,} bytes; the limit is {limit:,}.",
+        "ingest_added": "Added to the corpus and the index:",
+        "ingest_duplicate": "Already in the corpus as `{path}`: nothing added.",
+        "ingest_fields": (
+            "**{title}**\nDate: {date} · Publisher: {publisher} · "
+            "Language: {lang}\nFiled under: {meeting}\nSource: {source}"
+        ),
+        "no_meeting": "no meeting of the catalogue",
+        "announce": "New in the corpus after a refresh of the sources:",
         "rebuild_start": "Rebuilding the index from the corpus…",
         "rebuild_progress": "Rebuilding the index: {stage} {done}/{total}",
         "rebuild_done": (
@@ -102,6 +132,36 @@ TEXT: dict[str, dict[str, str]] = {
         "index_unavailable": "現在インデックスを使えません: {reason}",
         "shutting_down": "ボットを再起動中です。少し待ってからもう一度質問してください。",
         "generic": "エラーが発生しました（記録済み）。しばらくしてからもう一度お試しください。",
+        "sources_none": (
+            "ソースはまだありません。`/sources add` でフィードやページを追加してください。"
+        ),
+        "sources_row": (
+            "**{name}** ({kind}) <{url}>\n  最終取得: {last} · 状態: {status} · 資料数: {count}"
+        ),
+        "never": "未取得",
+        "source_added": (
+            "**{name}** ({kind}) を追跡します: <{url}>\n資料は次回の更新時、または "
+            "`/sources fetch` ですぐに取得されます。"
+        ),
+        "source_removed": "**{name}** の追跡をやめました。取得済みの資料はそのまま残ります。",
+        "source_purged": (
+            "**{name}** の追跡をやめ、資料{count}件を資料とインデックスから削除しました。"
+        ),
+        "fetch_start": "ソースを取得しています…",
+        "fetch_done": "{summary}",
+        "fetch_failure": "- {line}",
+        "fetch_error": "<{url}> を取得できませんでした: {reason}",
+        "ingest_one": "ファイルか URL のどちらか一つを指定してください。",
+        "ingest_type": "`{name}` は追加できません（.txt、.md、.html、.pdf のみ）。",
+        "ingest_size": "`{name}` は {size:,} バイトです。上限は {limit:,} バイトです。",
+        "ingest_added": "資料とインデックスに追加しました:",
+        "ingest_duplicate": "すでに `{path}` として収録済みです。追加していません。",
+        "ingest_fields": (
+            "**{title}**\n日付: {date} · 発表元: {publisher} · 言語: {lang}\n"
+            "会合: {meeting}\n出典: {source}"
+        ),
+        "no_meeting": "該当する会合なし",
+        "announce": "ソースの更新で新しい会合が加わりました:",
         "rebuild_start": "資料からインデックスを再構築しています…",
         "rebuild_progress": "インデックス再構築中: {stage} {done}/{total}",
         "rebuild_done": (

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.cli.common import load_embedder
 from bot.cli.index import ProgressLine, update_line
@@ -29,30 +29,11 @@ def _fetcher(settings: Settings) -> Fetcher:
     return Fetcher(fetch_policy(settings))
 
 
-def source_rows(settings: Settings) -> list[dict[str, Any]]:
-    from index.sources.corpus import release_files
-    from index.sources.fetch import SOURCES_FOLDER
-    from index.sources.registry import Registry
-
-    rows = []
-    for source in Registry.at(settings.index_dir).load():
-        folder = settings.corpus_dir / SOURCES_FOLDER / source.name
-        rows.append(
-            {
-                "name": source.name,
-                "url": source.url,
-                "kind": source.kind,
-                "match": source.match,
-                "last_fetch": source.last_fetch,
-                "status": source.status,
-                "releases": len(release_files(folder)),
-            }
-        )
-    return rows
-
-
 def cmd_sources_list(args: argparse.Namespace) -> int:
-    rows = source_rows(settings_from_args(args))
+    from index.sources.fetch import source_rows
+
+    settings = settings_from_args(args)
+    rows = source_rows(settings.corpus_dir, settings.index_dir)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0

@@ -120,6 +120,26 @@ def meeting_of(index_dir: Path, doc_id: str) -> dict[str, Any] | None:
     return None
 
 
+def source_rows(corpus_dir: Path, index_dir: Path) -> list[dict[str, Any]]:
+    """Each source as ``secbrief sources list --json`` prints it: name, url, kind, match,
+    last fetch, status and the number of releases held in its folder."""
+    rows = []
+    for source in Registry.at(index_dir).load():
+        folder = corpus_dir / SOURCES_FOLDER / source.name
+        rows.append(
+            {
+                "name": source.name,
+                "url": source.url,
+                "kind": source.kind,
+                "match": source.match,
+                "last_fetch": source.last_fetch,
+                "status": source.status,
+                "releases": len(release_files(folder)),
+            }
+        )
+    return rows
+
+
 def _suffix(response: Response) -> str:
     suffix = SUFFIX_FOR_TYPE.get(response.content_type)
     if suffix is None:
