@@ -166,6 +166,7 @@ class FakeDiscord:
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.messages: list[Message] = []  # channel messages (replies to mentions, DMs)
+        self.files: dict[str, bytes] = {}  # attachments of slash commands, by id
         self.identify: dict[str, Any] | None = None
         self.heartbeats = 0
         self.ready = asyncio.Event()
@@ -181,6 +182,7 @@ class FakeDiscord:
     async def start(self) -> None:
         app = web.Application(middlewares=[self._record])
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{aid}/{filename}", self._attachment)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
@@ -189,6 +191,12 @@ class FakeDiscord:
         server = site._server
         assert server is not None and server.sockets  # type: ignore[attr-defined]
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        body = self.files.get(request.match_info["aid"])
+        if body is None:
+            return web.Response(status=404)
+        return web.Response(body=body, content_type="application/octet-stream")
 
     async def close(self) -> None:
         for ws in list(self._sockets):
@@ -248,12 +256,38 @@ class FakeDiscord:
         dm: bool = False,
     ) -> Interaction:
         """Dispatch INTERACTION_CREATE for the slash command ``name`` as ``user``."""
+        name, _, sub = name.partition(" ")  # "sources add": a subcommand
         command = self._command(name)
-        types = {o["name"]: o["type"] for o in command.get("options", [])}
-        opts = [{"name": k, "type": types[k], "value": v} for k, v in (options or {}).items()]
+        declared = command.get("options", [])
+        if sub:
+            group = next((o for o in declared if o["name"] == sub and o["type"] == 1), None)
+            assert group is not None, f"/{name} has no subcommand {sub!r}"
+            declared = group.get("options", [])
+        types = {o["name"]: o["type"] for o in declared}
+        opts: list[dict[str, Any]] = []
+        resolved: dict[str, Any] = {}
+        for key, value in (options or {}).items():
+            if types[key] == 11:  # an attachment: (file name, bytes, content type)
+                filename, body, content_type = value
+                aid = str(snowflake())
+                self.files[aid] = body
+                resolved.setdefault("attachments", {})[aid] = {
+                    "id": aid,
+                    "filename": filename,
+                    "size": len(body),
+                    "url": f"http://127.0.0.1:{self.port}/attachments/{aid}/{filename}",
+                    "proxy_url": f"http://127.0.0.1:{self.port}/attachments/{aid}/{filename}",
+                    "content_type": content_type,
+                }
+                value = aid
+            opts.append({"name": key, "type": types[key], "value": value})
+        if sub:
+            opts = [{"name": sub, "type": 1, "options": opts}]
         iid = snowflake()
         user = user or self.owner
         data: dict[str, Any] = {"id": command["id"], "name": name, "type": 1, "options": opts}
+        if resolved:
+            data["resolved"] = resolved
         payload: dict[str, Any] = {
             "id": str(iid),
             "application_id": str(self.app_id),
