@@ -19,14 +19,14 @@ from index.sources.corpus import (
 )
 
 ARTICLE = (
-    "<html><head><title>Japan-Australia Defence Ministers' Meeting</title>"
-    '<meta name="date" content="2024-09-05"></head><body><nav>Home | News</nav><article>'
-    "<h1>Japan-Australia Defence Ministers' Meeting</h1>"
-    "<p>On September 5, 2024, the Ministers met in Qingdao and agreed to deepen cooperation in "
-    "maritime security, including reciprocal access for training and joint exercises.</p>"
-    "<p>They also affirmed their commitment to a free and open Indo-Pacific.</p>"
-    "</article></body></html>"
-).encode()
+    b"<html><head><title>Japan-Australia Defence Ministers' Meeting</title>"
+    b'<meta name="date" content="2024-09-05"></head><body><nav>Home | News</nav><article>'
+    b"<h1>Japan-Australia Defence Ministers' Meeting</h1>"
+    b"<p>On September 5, 2024, the Ministers met in Qingdao and agreed to deepen cooperation in "
+    b"maritime security, including reciprocal access for training and joint exercises.</p>"
+    b"<p>They also affirmed their commitment to a free and open Indo-Pacific.</p>"
+    b"</article></body></html>"
+)
 
 
 def test_a_saved_release_is_loaded_with_the_url_it_was_fetched_from(tmp_path: Path) -> None:

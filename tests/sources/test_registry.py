@@ -47,7 +47,7 @@ def test_duplicates_bad_names_and_bad_patterns_are_refused(tmp_path: Path) -> No
 
 def test_a_damaged_sources_file_is_named_not_overwritten(tmp_path: Path) -> None:
     (tmp_path / "sources.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(SourceError, match="sources.json cannot be read"):
+    with pytest.raises(SourceError, match=r"sources\.json cannot be read"):
         Registry.at(tmp_path).load()
     assert (tmp_path / "sources.json").read_text(encoding="utf-8") == "{not json"
 
