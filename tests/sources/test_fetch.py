@@ -160,7 +160,11 @@ def test_a_page_source_follows_its_changes(site, corpus, fetcher, embedder) -> N
     add_source(index_dir, site.url("/page.txt"), fetcher, name="page", kind="page")
     assert fetch_sources(corpus_dir, index_dir, embedder, fetcher).new
     assert fetch_sources(corpus_dir, index_dir, embedder, fetcher).unchanged == 1
-    site.route("/page.txt", text + "\nCorrection: the meeting lasted two hours.\n")
+    site.route(
+        "/page.txt",
+        text + "\nCorrection: the meeting lasted two hours.\n",
+        content_type="text/plain",
+    )
     report = fetch_sources(corpus_dir, index_dir, embedder, fetcher)
     assert len(report.changed) == 1 and report.summary().endswith("(1 changed)")
     assert report.update is not None and report.update.changed == report.changed
@@ -206,7 +210,7 @@ def test_ingest_a_url_and_a_file_once(site, corpus, fetcher, embedder, tmp_path)
     with pytest.raises(FetchError, match="unsupported file type"):
         ingest("x.exe", corpus_dir, index_dir, embedder, data=b"MZ")
     site.route("/empty.html", "<html><body></body></html>")
-    with pytest.raises(FetchError, match="no article text"):
+    with pytest.raises(FetchError, match="no text in the page"):
         ingest(site.url("/empty.html"), corpus_dir, index_dir, embedder, fetcher)
     assert sorted(p.name for p in (corpus_dir / "ingested").iterdir() if p.is_file()) == [
         report.path.split("/")[-1],
