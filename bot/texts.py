@@ -72,7 +72,7 @@ TEXT: dict[str, dict[str, str]] = {
         "ingest_duplicate": "Already in the corpus as `{path}`: nothing added.",
         "ingest_fields": (
             "**{title}**\nDate: {date} · Publisher: {publisher} · "
-            "Language: {lang}\nFiled under: {meeting}\nSource: {source}"
+            "Language: {language}\nFiled under: {meeting}\nSource: {source}"
         ),
         "no_meeting": "no meeting of the catalogue",
         "announce": "New in the corpus after a refresh of the sources:",
@@ -157,7 +157,7 @@ TEXT: dict[str, dict[str, str]] = {
         "ingest_added": "資料とインデックスに追加しました:",
         "ingest_duplicate": "すでに `{path}` として収録済みです。追加していません。",
         "ingest_fields": (
-            "**{title}**\n日付: {date} · 発表元: {publisher} · 言語: {lang}\n"
+            "**{title}**\n日付: {date} · 発表元: {publisher} · 言語: {language}\n"
             "会合: {meeting}\n出典: {source}"
         ),
         "no_meeting": "該当する会合なし",

@@ -73,7 +73,8 @@ def test_the_core_never_imports_the_front_end() -> None:
     ]
 
 
-STAGES = ("ingest", "model", "meetings", "store", "retrieval", "sources")  # index/'s pipeline, in order
+# index/'s pipeline, in order
+STAGES = ("ingest", "model", "meetings", "store", "retrieval", "sources")
 
 
 def _stage(module: str) -> int:

@@ -9,7 +9,6 @@ renders the outcome. After a refresh that brought new meetings, they are announc
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -62,7 +61,7 @@ def ingest_text(report: IngestReport, lang: str) -> str:
         title=_plain(doc.title, 250),
         date=doc.date.isoformat() if doc.date else render.t(lang, "unknown"),
         publisher=_plain(doc.publisher) or render.t(lang, "unknown"),
-        lang=doc.lang,
+        language=doc.lang,
         meeting=filed,
         source=render.source_line(doc),
     )
@@ -90,7 +89,7 @@ class SourcesCog(commands.Cog):
     def __init__(self, bot: SecbriefBot) -> None:
         self.bot = bot
         minutes = bot.settings.refresh_minutes
-        self.refresh.change_interval(minutes=max(minutes, 1.0))
+        self.refresh.change_interval(minutes=minutes if minutes > 0 else 60.0)
         self._refresh_enabled = minutes > 0
 
     async def cog_load(self) -> None:
@@ -275,18 +274,21 @@ class SourcesCog(commands.Cog):
             allowed_mentions=render.NO_MENTIONS,
         )
 
-    @remove.autocomplete("name")
-    async def _names(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    def _source_choices(self, current: str) -> list[app_commands.Choice[str]]:
         from index.sources.registry import Registry
 
-        with contextlib.suppress(Exception):
+        try:
             names = [s.name for s in Registry.at(self.bot.settings.index_dir).load()]
-            return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n][
-                :25
-            ]
-        return []
+        except Exception:  # a damaged sources file: no suggestions, the command says why
+            return []
+        typed = current.lower()
+        return [app_commands.Choice(name=n, value=n) for n in names if typed in n][:25]
+
+    @remove.autocomplete("name")
+    async def _remove_names(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return self._source_choices(current)
 
     @sources.command(name="fetch", description="Fetch the sources' new releases now")
     @app_commands.describe(name="Only this source (default: all)")
@@ -304,7 +306,7 @@ class SourcesCog(commands.Cog):
     async def _fetch_names(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return await self._names(interaction, current)
+        return self._source_choices(current)
 
     @app_commands.command(name="ingest", description="Add one release (a file or a link) (admins)")
     @app_commands.describe(
