@@ -46,12 +46,16 @@ def bold(embed: dict[str, Any]) -> list[str]:
 
 
 def assert_verbatim(embed: dict[str, Any], corpus: Path) -> str:
-    """Every quoted piece occurs as is in the release file the embed names; returns the file."""
+    """Every quoted piece occurs as is in the release file the embed names; returns the file
+    (its path relative to the corpus folder)."""
     text = None
-    for path in corpus.iterdir():
+    for path in sorted(corpus.rglob("*")):
+        rel = path.relative_to(corpus).as_posix()
+        if not path.is_file() or any(part.startswith(".") for part in rel.split("/")):
+            continue
         body = path.read_text(encoding="utf-8")
         if all(piece in body for piece in quoted_passages(embed)):
-            text = path.name
+            text = rel
             break
     assert text is not None, f"not verbatim from any release: {quoted_passages(embed)}"
     return text

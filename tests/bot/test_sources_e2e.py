@@ -120,8 +120,9 @@ async def test_sources_add_fetch_and_list_from_discord_with_announcement(
     assert bot.service.info.documents == 8
     await fake.wait_for(lambda: any(m.embeds for m in fake.messages), 10, what="the announcement")
     note = next(m for m in fake.messages if m.embeds)
-    assert note.content.startswith("New in the corpus")
-    assert any("Defense Ministers" in e["title"] or "防衛相" in e["title"] for e in note.embeds)
+    # in the server's language (the fake guild prefers Japanese), as /summary shows meetings
+    assert note.content == "ソースの更新で新しい会合が加わりました:"
+    assert "日米防衛相会談" in [e["title"] for e in note.embeds]
     assert pings_nobody(note.allowed_mentions)
 
     listed = await fake.slash("sources list", {}, permissions=ADMIN)
