@@ -1,46 +1,50 @@
 """Fetching releases over HTTP, safely and politely.
 
-:func:`check_url` refuses what secbrief must never fetch: a scheme other than http(s), a URL with
-a user name or password, and (unless the policy allows private addresses) a host on a private
-network however it is written (``http://2130706433/``, ``http://0x7f.1/``,
-``http://[::ffff:10.0.0.1]/``) or whatever its name resolves to.
+:func:`check_url` (:mod:`index.ingest.addresses`) refuses what secbrief must never fetch: a
+scheme other than http(s), a URL with a user name or password, and (unless the policy allows
+private addresses) a host on a private network however it is written (``http://2130706433/``,
+``http://0x7f.1/``, ``http://[::ffff:10.0.0.1]/``) or whatever its name resolves to.
 
 :class:`Fetcher` runs that check on every hop of a redirect chain and then connects to the very
 address it checked (the request goes to the IP, with the name in the ``Host`` header and in
 TLS), so a name that resolves to a public address for the check and to a private one a moment
 later (DNS rebinding) gains nothing. It waits ``min_interval`` between two requests to one host,
-obeys robots.txt (RFC 9309), and cuts off slow, large or unsuitable responses with a one-line
-reason (:class:`~index.errors.FetchError`) an admin can act on.
+obeys robots.txt (RFC 9309, :mod:`index.ingest.robots`), and cuts off slow, large or unsuitable
+responses with a one-line reason (:class:`~index.errors.FetchError`) an admin can act on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import http
-import ipaddress
 import logging
-import re
 import socket
 import ssl
 import threading
 import time
-import urllib.parse
-import urllib.robotparser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
 
 import httpx
 
 from index.errors import FetchError, UnsafeURL
+from index.ingest.addresses import Resolver, check_url, checked, literal_ip
 from index.ingest.feeds import sniff_media_type
+from index.ingest.robots import (
+    MAX_CRAWL_DELAY,
+    ROBOTS_MAX_BYTES,
+    ROBOTS_RETRY,
+    ROBOTS_TTL,
+    Robots,
+    parse_robots,
+)
 
 log = logging.getLogger(__name__)
 
-Resolver = Callable[..., Any]  # the shape of socket.getaddrinfo(host, port, family, type)
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+__all__ = ["FetchPolicy", "Fetcher", "Response", "check_url"]
+
 
 RELEASE_TYPES = frozenset(
     {
@@ -63,21 +67,7 @@ DEFAULT_ACCEPT = (
     "text/plain;q=0.8, */*;q=0.1"
 )
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least the first 500 KiB
-ROBOTS_TTL = 24 * 3600.0  # RFC 9309: a cached robots.txt serves at most a day
-ROBOTS_RETRY = 600.0  # after an unreadable robots.txt the site counts as closed this long
-MAX_CRAWL_DELAY = 10.0  # a robots.txt Crawl-delay is obeyed up to this many seconds
 _DRAIN_BYTES = 64 * 1024  # an unwanted body up to this size is read, to reuse the connection
-
-_IPV4_NUMBERS = re.compile(r"(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?", re.I)
-_SHARED = ipaddress.ip_network("100.64.0.0/10")
-_THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
-_PRIVATE = tuple(
-    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
-)
-_METADATA = frozenset(ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254"))
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_V4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 @dataclass(frozen=True)
@@ -115,126 +105,6 @@ class Response:
     fetched_at: dt.datetime  # UTC, whole seconds
 
 
-def check_url(url: str, *, allow_private: bool, resolve: Resolver = socket.getaddrinfo) -> None:
-    """Refuse a URL secbrief must not fetch.
-
-    Args:
-        url: the URL as an admin or a page gave it.
-        allow_private: allow hosts on private networks (loopback, 10/8, ...).
-        resolve: the name lookup, ``socket.getaddrinfo``'s shape (tests pass a fake).
-
-    Raises:
-        UnsafeURL: not http(s), no host, a user name or password in it, or (unless
-            ``allow_private``) the host is, or resolves to, any address that is not public:
-            private, loopback, link-local (cloud metadata included), shared (100.64/10),
-            multicast, reserved, unspecified, or such an IPv4 address wrapped in IPv6.
-        FetchError: the host name does not resolve.
-    """
-    _checked(url, allow_private=allow_private, resolve=resolve)
-
-
-def _checked(url: str, *, allow_private: bool, resolve: Resolver) -> tuple[httpx.URL, list[str]]:
-    """The parsed URL and the addresses its host resolves to, all of them allowed."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, ValueError, TypeError) as exc:
-        raise UnsafeURL(url, f"not a valid URL ({exc})") from exc
-    if parsed.scheme not in ("http", "https"):
-        scheme = f"{parsed.scheme}:" if parsed.scheme else "a URL without one"
-        raise UnsafeURL(url, f"only http and https URLs are fetched, not {scheme}")
-    if parsed.userinfo:
-        raise UnsafeURL(url, "a URL with a user name or password is refused")
-    host = parsed.raw_host.decode("ascii")
-    if not host:
-        raise UnsafeURL(url, "the URL has no host")
-    literal = _literal_ip(host)
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    addresses = [literal] if literal is not None else _lookup(url, host, port, resolve)
-    if not allow_private:
-        for address in addresses:
-            kind = _private_kind(address)
-            if kind is None:
-                continue
-            a = "an" if kind[0] in "aeiou" else "a"
-            if literal is None:
-                raise UnsafeURL(url, f"{host} resolves to {address}, {a} {kind} address")
-            label = str(address) if host.strip("[]") == str(address) else f"{host} ({address})"
-            raise UnsafeURL(url, f"{label} is {a} {kind} address, not a public one")
-    return parsed, [str(a) for a in addresses]
-
-
-def _literal_ip(host: str) -> IPAddress | None:
-    """The address a host written as an IP stands for, in any form the C library accepts."""
-    text = urllib.parse.unquote(host).strip("[]")
-    try:
-        return ipaddress.ip_address(text)
-    except ValueError:
-        pass
-    if _IPV4_NUMBERS.fullmatch(text) and any(c.isdigit() for c in text):
-        try:  # 2130706433, 0x7f.1, 0177.0.0.1: what inet_aton (and so the resolver) reads
-            return ipaddress.IPv4Address(socket.inet_aton(text.rstrip(".")))
-        except OSError:
-            return None
-    return None
-
-
-def _lookup(url: str, host: str, port: int, resolve: Resolver) -> list[IPAddress]:
-    try:
-        infos = resolve(host, port, 0, socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise FetchError(url, f"cannot resolve host {host}") from exc
-    found: list[IPAddress] = []
-    for info in infos:
-        try:
-            address = ipaddress.ip_address(str(info[4][0]))
-        except (ValueError, IndexError, TypeError):
-            continue
-        if address not in found:
-            found.append(address)
-    if not found:
-        raise FetchError(url, f"cannot resolve host {host}")
-    return found
-
-
-def _private_kind(address: IPAddress) -> str | None:
-    """What kind of non-public address this is, or None for a public one."""
-    if address.is_unspecified or address in _THIS_NETWORK:
-        return "unspecified"
-    if address.is_loopback:
-        return "loopback"
-    if isinstance(address, ipaddress.IPv6Address):
-        inner = _embedded_ipv4(address)
-        kind = _private_kind(inner) if inner is not None else None
-        if kind is not None:
-            return kind
-    if address in _METADATA:
-        return "cloud metadata (link-local)"
-    if address.is_link_local:
-        return "link-local"
-    if address.is_multicast:
-        return "multicast"
-    if address in _SHARED:
-        return "shared (carrier-grade NAT)"
-    if any(address in net for net in _PRIVATE):
-        return "private"
-    if address.is_private or address.is_reserved or not address.is_global:
-        return "reserved"
-    return None
-
-
-def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address inside an IPv4-mapped, -compatible, 6to4, Teredo or NAT64 address."""
-    if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    if address.sixtofour is not None:
-        return address.sixtofour
-    if address.teredo is not None:
-        return address.teredo[1]
-    if address in _NAT64 or address in _V4_COMPATIBLE:
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
-
-
 class _Deadline:
     """The time left for one request; polite waits do not count against it."""
 
@@ -251,20 +121,6 @@ class _Deadline:
 
 class _TooManyRedirects(FetchError):
     pass
-
-
-@dataclass(frozen=True)
-class _Robots:
-    """One site's robots.txt, as far as it concerns secbrief."""
-
-    parser: urllib.robotparser.RobotFileParser | None  # None: no rules, all allowed
-    closed: str | None  # robots.txt could not be read: everything refused, for this reason
-    expires: float
-
-    def allows(self, url: str, agent: str) -> bool:
-        if self.closed is not None:
-            return False
-        return self.parser is None or self.parser.can_fetch(agent, url)
 
 
 class Fetcher:
@@ -314,7 +170,7 @@ class Fetcher:
         self._lock = threading.RLock()
         self._last: dict[str, float] = {}  # host:port -> clock time of the last request
         self._delays: dict[str, float] = {}  # host:port -> robots.txt Crawl-delay
-        self._robots: dict[str, _Robots] = {}  # scheme://host:port -> its robots.txt
+        self._robots: dict[str, Robots] = {}  # scheme://host:port -> its robots.txt
 
     def __enter__(self) -> Fetcher:
         return self
@@ -376,7 +232,7 @@ class Fetcher:
         current = url
         for hop in range(self.policy.max_redirects + 1):
             try:
-                target, addresses = _checked(
+                target, addresses = checked(
                     current, allow_private=self.policy.allow_private, resolve=self._resolve
                 )
             except UnsafeURL as exc:
@@ -410,7 +266,7 @@ class Fetcher:
         self._wait_turn(_host_key(target), deadline)
         host = target.raw_host.decode("ascii")
         extensions = {}
-        if target.scheme == "https" and _literal_ip(host) is None:
+        if target.scheme == "https" and literal_ip(host) is None:
             extensions["sni_hostname"] = host  # TLS names and verifies the host, not the IP
         failure: httpx.ConnectError | None = None
         for address in addresses:
@@ -515,7 +371,7 @@ class Fetcher:
             where = f" ({target.host})" if str(target) != url else ""
             raise FetchError(url, f"refused by robots.txt{where}")
 
-    def _load_robots(self, target: httpx.URL) -> _Robots:
+    def _load_robots(self, target: httpx.URL) -> Robots:
         url = str(target.join("/robots.txt"))
         deadline = _Deadline(self._clock, self.policy.total_timeout)
         headers = {"Accept": "text/plain, */*;q=0.1"}
@@ -531,21 +387,21 @@ class Fetcher:
                     _discard(response)
         except (UnsafeURL, _TooManyRedirects) as exc:  # no robots.txt reachable: no rules
             log.info("no robots.txt for %s: %s", target.host, exc.reason)
-            return _Robots(None, None, self._clock() + ROBOTS_TTL)
+            return Robots(None, None, self._clock() + ROBOTS_TTL)
         except FetchError as exc:  # the site is unreachable: its pages would fail alike
             log.info("robots.txt of %s unreadable: %s", target.host, exc.reason)
-            return _Robots(None, f"{exc.reason} (fetching robots.txt)", self._retry())
+            return Robots(None, f"{exc.reason} (fetching robots.txt)", self._retry())
         if status >= 500:
             answer = f"HTTP {status} {_phrase(status, response)}".rstrip()
             reason = f"robots.txt answered {answer}, so the site is closed to crawlers for now"
-            return _Robots(None, reason, self._retry())
+            return Robots(None, reason, self._retry())
         if not 200 <= status < 300:  # 4xx (or a stray 1xx/3xx): robots.txt unavailable
-            return _Robots(None, None, self._clock() + ROBOTS_TTL)
-        parser = _parse_robots(body)
+            return Robots(None, None, self._clock() + ROBOTS_TTL)
+        parser = parse_robots(body)
         delay = parser.crawl_delay(self.policy.user_agent)
         if delay:
             self._delays[_host_key(target)] = min(float(delay), MAX_CRAWL_DELAY)
-        return _Robots(parser, None, self._clock() + ROBOTS_TTL)
+        return Robots(parser, None, self._clock() + ROBOTS_TTL)
 
     def _retry(self) -> float:
         return self._clock() + ROBOTS_RETRY
@@ -591,36 +447,6 @@ class _PoolPerName(httpx.BaseTransport):
         for pool in self._pools.values():
             pool.close()
         self._pools.clear()
-
-
-class _Rule:
-    """A robots.txt rule with RFC 9309's ``*`` and final ``$``, which robotparser reads as
-    plain characters; same ``path``, ``allowance`` and ``applies_to`` as ``RuleLine``."""
-
-    def __init__(self, path: str, allowance: bool) -> None:
-        self.path = path  # percent-quoted by robotparser: "*" is "%2A", "$" is "%24"
-        self.allowance = allowance
-        pattern = re.escape(path).replace("%2A", ".*")
-        if pattern.endswith("%24"):
-            pattern = pattern[:-3] + "$"
-        self._pattern = re.compile(pattern)
-
-    def applies_to(self, filename: str) -> bool:
-        return self.path == "*" or self._pattern.match(filename) is not None
-
-
-def _parse_robots(body: bytes) -> urllib.robotparser.RobotFileParser:
-    """robots.txt rules as robotparser reads them, with RFC 9309's matching: the longest
-    (most specific) rule wins, Allow on a tie, and wildcards work."""
-    parser = urllib.robotparser.RobotFileParser()
-    parser.parse(body.decode("utf-8", errors="replace").splitlines())
-    entries = [*getattr(parser, "entries", []), getattr(parser, "default_entry", None)]
-    for entry in entries:
-        if entry is None:
-            continue
-        rules = [_Rule(r.path, r.allowance) for r in entry.rulelines]
-        entry.rulelines = sorted(rules, key=lambda r: (-len(r.path), not r.allowance))
-    return parser
 
 
 def _discard(response: httpx.Response) -> None:
