@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,8 @@ SUFFIX_FOR_TYPE = {
     "text/plain": ".txt",
     "text/markdown": ".md",
 }
+SOURCES = "sources"  # corpus/sources/<source name>/: releases fetched from a source
+INGESTED = "ingested"  # corpus/ingested/: releases added one at a time
 MIN_ARTICLE_CHARS = 80
 _ERROR_TITLE = re.compile(
     r"\b(?:404|403|410|500|502|503|not found|page not found|forbidden|error)\b"
@@ -161,6 +164,25 @@ def save_release(
         _write_atomic(side, body.encode())
     _write_atomic(path, data)
     return Saved(path, path.relative_to(corpus_dir).as_posix(), replaced)
+
+
+def sweep(corpus_dir: Path, older_than: float = 600.0) -> int:
+    """Remove what killed fetches left behind (hidden temporary files, probes) once they are
+    ``older_than`` seconds old, so a write still under way is never touched. Builds ignore
+    them anyway; this only keeps the folder clean. Returns how many were removed."""
+    now = time.time()
+    stale = [
+        *corpus_dir.glob(".incoming/*"),
+        *corpus_dir.glob(f"{SOURCES}/**/.tmp-*"),
+        *corpus_dir.glob("ingested/**/.tmp-*"),
+    ]
+    removed = 0
+    for path in stale:
+        with contextlib.suppress(OSError):
+            if path.is_file() and now - path.stat().st_mtime > older_than:
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def delete_releases(folder: Path) -> list[str]:

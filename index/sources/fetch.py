@@ -22,6 +22,8 @@ from index.ingest.feeds import feed_links, listing_links, sniff_kind
 from index.ingest.loaders import SUFFIXES
 from index.schema import Document
 from index.sources.corpus import (
+    INGESTED,
+    SOURCES,
     SUFFIX_FOR_TYPE,
     delete_releases,
     file_name,
@@ -30,6 +32,7 @@ from index.sources.corpus import (
     read_release,
     release_files,
     save_release,
+    sweep,
     text_key,
 )
 from index.sources.registry import (
@@ -50,8 +53,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SOURCES_FOLDER = "sources"  # corpus/sources/<source name>/
-INGESTED_FOLDER = "ingested"  # corpus/ingested/: releases added one at a time
+SOURCES_FOLDER = SOURCES
+INGESTED_FOLDER = INGESTED
 MAX_NEW_PER_SOURCE = 30  # a first fetch of a long feed takes its newest releases only
 
 
@@ -276,6 +279,7 @@ def fetch_sources(
             if unknown:
                 registry.get(unknown[0])  # raises with the list of names
             sources = [s for s in sources if s.name in names]
+        sweep(corpus_dir)
         held = _Held(corpus_dir, index_dir)
         for source in sources:
             report.sources += 1

@@ -15,6 +15,7 @@ from index.sources.corpus import (
     held_urls,
     read_release,
     save_release,
+    sweep,
     text_key,
 )
 
@@ -84,3 +85,22 @@ def test_what_is_not_an_article_is_refused_with_a_reason(
 def test_the_same_text_however_spaced_or_wide_has_one_key() -> None:
     assert text_key("日米 防衛相会談\n\n 2024年") == text_key("日米防衛相会談 ２０２４年")
     assert text_key("Talks held.") != text_key("Talks were held.")
+
+
+def test_leftovers_of_killed_fetches_are_swept_once_old(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / ".incoming").mkdir()
+    folder = tmp_path / "sources" / "mod"
+    folder.mkdir(parents=True)
+    old = [tmp_path / ".incoming" / "1-abc.html", folder / ".tmp-1-x.html"]
+    fresh = folder / ".tmp-2-y.html"
+    for path in [*old, fresh]:
+        path.write_text("half")
+    for path in old:
+        os.utime(path, (1, 1))
+    (folder / "kept.html").write_text("a release")
+    os.utime(folder / "kept.html", (1, 1))
+    assert sweep(tmp_path) == 2
+    assert fresh.exists() and (folder / "kept.html").exists()
+    assert not any(p.exists() for p in old)
