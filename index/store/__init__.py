@@ -5,7 +5,8 @@ Layout of an index root (``SECBRIEF_INDEX_DIR``)::
     root/current -> builds/<stamp>     symlink, switched atomically by a build
     root/builds/<stamp>/manifest.json  format, model, counts, fingerprint, file checksums
     root/builds/<stamp>/...            documents.json, units.npz, vectors.faiss, bm25*,
-                                       meetings.json
+                                       meetings.json, corpus.json and found.json (what an
+                                       update needs: index.store.update)
     root/cache/embeddings.sqlite       embedding cache shared by builds
     root/.lock                         held by the one running build
 
@@ -24,7 +25,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +33,18 @@ import numpy as np
 
 from index.errors import BuildInProgress, IndexCorrupt, IndexMismatch, IndexMissing
 from index.schema import Document
-from index.store.bm25 import BM25
+from index.store.bm25 import BM25, COUNTS_FILE, VOCAB_FILE
 
 log = logging.getLogger(__name__)
 
-# 2: BM25 holds each unit with its release's title; 3: page furniture is in no unit
-FORMAT_VERSION = 3
+# 2: BM25 holds each unit with its release's title; 3: page furniture is in no unit;
+# 4: BM25 stored as raw term counts (sorted vocabulary), and corpus.json (file fingerprints)
+# and found.json (meetings found per release) kept for updates
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
-_DATA_FILES = ("documents.json", "units.npz", "vectors.faiss", "bm25.npz", "bm25_vocab.json")
+_DATA_FILES = ("documents.json", "units.npz", "vectors.faiss", COUNTS_FILE, VOCAB_FILE)
+# written beside the data by a build or an update (index.store.update), checksummed alike
+UPDATE_FILES = ("corpus.json", "found.json")
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def _sha256(path: Path) -> str:
 
 
 def _doc_to_json(doc: Document) -> dict[str, Any]:
-    data = asdict(doc)
+    data = {f.name: getattr(doc, f.name) for f in fields(doc)}  # asdict copies deeply: slow
     data["date"] = doc.date.isoformat() if doc.date else None
     return data
 
@@ -139,6 +144,25 @@ def read_info(folder: Path) -> IndexInfo:
         raise IndexCorrupt(folder, f"incomplete manifest: {exc}") from exc
 
 
+def read_checked(folder: Path, info: IndexInfo, name: str) -> bytes:
+    """The bytes of one file of the build folder, as its manifest's checksum says they were."""
+    try:
+        raw = (folder / name).read_bytes()
+    except OSError as exc:
+        raise IndexCorrupt(folder, f"{name} is missing or unreadable") from exc
+    if info.files.get(name) != hashlib.sha256(raw).hexdigest():
+        raise IndexCorrupt(folder, f"{name} is missing or altered")
+    return raw
+
+
+def read_documents(folder: Path, info: IndexInfo) -> list[Document]:
+    """The releases of a build folder (without loading the rest of the index)."""
+    try:
+        return [_doc_from_json(d) for d in json.loads(read_checked(folder, info, "documents.json"))]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IndexCorrupt(folder, f"documents.json: {exc}") from exc
+
+
 def save(folder: Path, data: IndexData) -> None:
     """Write every file of ``data`` into ``folder``, the manifest last."""
     import faiss
@@ -150,7 +174,7 @@ def save(folder: Path, data: IndexData) -> None:
     np.savez(folder / "units.npz", doc=data.unit_doc, span=data.unit_span)
     faiss.write_index(data.vectors, str(folder / "vectors.faiss"))
     data.bm25.save(folder)
-    names = list(_DATA_FILES)
+    names = list(_DATA_FILES) + [n for n in UPDATE_FILES if (folder / n).is_file()]
     if data.meetings:
         (folder / "meetings.json").write_text(
             json.dumps(data.meetings, ensure_ascii=False), encoding="utf-8"
@@ -168,8 +192,17 @@ def save(folder: Path, data: IndexData) -> None:
     os.replace(tmp, folder / MANIFEST)
 
 
-def load(root: Path, model_id: str | None = None, model_checksum: str | None = None) -> IndexData:
-    """Load an index; refuse one built with another model (IndexMismatch) or damaged files."""
+def load(
+    root: Path,
+    model_id: str | None = None,
+    model_checksum: str | None = None,
+    *,
+    bm25_counts: bool = False,
+) -> IndexData:
+    """Load an index; refuse one built with another model (IndexMismatch) or damaged files.
+
+    ``bm25_counts`` keeps the BM25 term counts in memory (``data.bm25.counts``), for an update.
+    """
     import faiss
 
     folder = resolve(root)
@@ -194,7 +227,7 @@ def load(root: Path, model_id: str | None = None, model_checksum: str | None = N
             unit_doc = units["doc"].astype(np.int32)
             unit_span = units["span"].astype(np.int32)
         vectors = faiss.read_index(str(folder / "vectors.faiss"))
-        bm25 = BM25.load(folder)
+        bm25 = BM25.load(folder, keep_counts=bm25_counts)
         meetings_path = folder / "meetings.json"
         meetings = (
             json.loads(meetings_path.read_text(encoding="utf-8")) if meetings_path.exists() else []
@@ -202,7 +235,7 @@ def load(root: Path, model_id: str | None = None, model_checksum: str | None = N
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorrupt(root, str(exc)) from exc
     n = len(unit_doc)
-    if not (vectors.ntotal == n == bm25.weights.shape[0] == info.chunks) or vectors.d != info.dim:
+    if not (vectors.ntotal == n == bm25.units == info.chunks) or vectors.d != info.dim:
         raise IndexCorrupt(root, "file sizes disagree with the manifest")
     return IndexData(info, docs, unit_doc, unit_span, vectors, bm25, meetings)
 

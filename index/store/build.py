@@ -1,30 +1,48 @@
-"""Build an index from a corpus folder: load, split, embed (with a cache), store, switch."""
+"""Build an index from a corpus folder: load, split, embed (with a cache), store, switch.
+
+A build also keeps what an update (:mod:`index.store.update`) needs to change the index
+without starting over: each corpus file's fingerprint (``corpus.json``) and the meetings found
+in each release with how they were grouped (``found.json``). A full build and an update both
+end in :func:`write_build`, so they write the same index for the same corpus.
+"""
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import functools
 import hashlib
+import json
 import logging
+import os
+import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from index import store
-from index.errors import CorpusError
-from index.ingest.loaders import Skipped, load_corpus
+from index.errors import CorpusError, IndexCorrupt
+from index.ingest.loaders import Skipped, load_file, sidecar_path
+from index.meetings.catalogue import group_found, meeting_of, newest_first
+from index.meetings.extract import Found, extract_document
+from index.meetings.names import Kind
+from index.meetings.people import Person
 from index.model.cache import EmbeddingCache
 from index.model.embed import Embedder
 from index.schema import Document
-from index.store.bm25 import BM25
+from index.store.bm25 import BM25, TermCounts
 from index.store.probes import PROBES
 from index.store.units import document_units
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
 log = logging.getLogger(__name__)
+
+# a file changed this close to a scan may change again within the same timestamp tick
+RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -117,6 +135,420 @@ def embed_units(
     return vectors, len(missing)
 
 
+def open_cache(index_dir: Path, embedder: Embedder) -> EmbeddingCache:
+    return EmbeddingCache(
+        index_dir / "cache" / "embeddings.sqlite", embedder.checksum, embedder.dim
+    )
+
+
+# -- the corpus folder -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A corpus file as it was indexed: size, mtime_ns and ctime_ns of the file and of its
+    sidecar (-1 when it has none), and a sha256 of the file's bytes and then the sidecar's."""
+
+    stat: tuple[int, ...]
+    sha256: str
+
+
+def corpus_files(corpus_dir: Path) -> list[tuple[str, Path]]:
+    """The files :func:`~index.ingest.loaders.load_corpus` reads, as (relative POSIX path,
+    path), in its order: recursive, sorted by that path, hidden files and folders and the root
+    ``README.md`` left out (every other file is read or reported as skipped)."""
+    return _listing(corpus_dir)[0]
+
+
+def _listing(corpus_dir: Path) -> tuple[list[tuple[str, Path]], set[str]]:
+    """:func:`corpus_files`, and the relative path of everything under the folder."""
+    if not corpus_dir.is_dir():
+        what = "is not a folder" if corpus_dir.exists() else "does not exist"
+        raise CorpusError(f"corpus folder {corpus_dir} {what}")
+    found = [(p.relative_to(corpus_dir).as_posix(), p) for p in corpus_dir.rglob("*")]
+    releases = sorted(
+        (rel, p)
+        for rel, p in found
+        if not any(part.startswith(".") for part in rel.split("/"))
+        and rel.lower() != "readme.md"
+        and p.is_file()
+    )
+    return releases, {rel for rel, _ in found}
+
+
+def _stat(path: Path, sidecar: bool) -> tuple[int, ...]:
+    """Size, mtime_ns and ctime_ns of a release file and of its sidecar (-1s without)."""
+    st = os.stat(path)
+    out = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    try:
+        side = os.stat(sidecar_path(path)) if sidecar else None
+    except FileNotFoundError:
+        side = None
+    return out + ((side.st_size, side.st_mtime_ns, side.st_ctime_ns) if side else (-1, -1, -1))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    for p in (path, sidecar_path(path)):
+        try:
+            fh = p.open("rb")
+        except FileNotFoundError:
+            continue
+        with fh:
+            while block := fh.read(1 << 20):
+                digest.update(block)
+        digest.update(b"\0")  # the file's bytes apart from the sidecar's
+    return digest.hexdigest()
+
+
+def scan_corpus(
+    corpus_dir: Path, known: dict[str, Fingerprint] | None = None, scanned_ns: int = 0
+) -> dict[str, Fingerprint]:
+    """The fingerprint of every file of the corpus. A file whose stat matches its ``known``
+    fingerprint, taken at ``scanned_ns`` (time.time_ns) well after the file last changed, is
+    not read again."""
+    out: dict[str, Fingerprint] = {}
+    releases, everything = _listing(corpus_dir)
+    for rel, path in releases:
+        folder, _, name = rel.rpartition("/")
+        sidecar = f"{folder}/.meta/{name}.json".lstrip("/") in everything
+        try:
+            stat = _stat(path, sidecar)
+            old = (known or {}).get(rel)
+            settled = max(stat[1], stat[2], stat[4], stat[5]) < scanned_ns - RACY_NS
+            out[rel] = (
+                old if old and old.stat == stat and settled else Fingerprint(stat, _sha256(path))
+            )
+        except OSError as exc:  # gone since the listing, or unreadable: the loader says which
+            out[rel] = Fingerprint((), f"unreadable: {exc}")
+    return out
+
+
+def load_releases(corpus_dir: Path, rels: Sequence[str]) -> tuple[list[Document], list[Skipped]]:
+    """Load the files ``rels`` as :func:`~index.ingest.loaders.load_corpus` does: a file that
+    cannot be loaded is skipped with the reason (and a warning), never stopping the rest."""
+    docs: list[Document] = []
+    skipped: list[Skipped] = []
+    for rel in rels:
+        try:
+            docs.append(load_file(corpus_dir / rel, corpus_dir))
+        except CorpusError as e:
+            reason = str(e).removeprefix(f"{rel}: ")
+            log.warning("skipped %s: %s", rel, reason)
+            skipped.append(Skipped(rel, reason))
+        except Exception as e:  # a bug or a library failure on one file must not stop a build
+            reason = f"unexpected error: {type(e).__name__}: {e}"
+            log.warning("skipped %s: %s", rel, reason, exc_info=True)
+            skipped.append(Skipped(rel, reason))
+    return docs, skipped
+
+
+# the modules whose code turns corpus files into what the index keeps, with all they import
+# (the model is not among them: vectors are cached per model checksum)
+_SHAPING = ("index.ingest.loaders", "index.store.build", "index.store.update")
+
+
+@functools.cache
+def code_version() -> str:
+    """A checksum of the code that turns corpus files into documents, units, BM25 terms and
+    meetings: an update keeps those of unchanged releases only when it matches the build's."""
+    root = Path(__file__).resolve().parents[2]
+    todo, seen = list(_SHAPING), set()
+    digest = hashlib.sha256()
+    while todo:
+        name = todo.pop()
+        base = root / name.replace(".", "/")
+        path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+        if name in seen or name.startswith("index.model") or not path.is_file():
+            continue
+        seen.add(name)
+        source = path.read_bytes()
+        digest.update(f"{name}\0".encode() + source + b"\0")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                todo += [a.name for a in node.names if a.name.startswith("index.")]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("index"):
+                todo += [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+    return digest.hexdigest()
+
+
+# -- meetings ----------------------------------------------------------------------------
+
+Members = tuple[tuple[str, int], ...]  # a meeting's reports: (release path, report's index)
+
+
+@dataclass(frozen=True)
+class Catalogued:
+    """A meeting of the catalogue with the reports it was made of and its place in the order."""
+
+    record: dict[str, Any]  # its meetings.json record
+    members: Members
+    order: tuple[dt.date, dt.date, str]  # catalogue.newest_first
+
+
+def find_meetings(
+    docs: Sequence[Document], progress: Callable[[BuildProgress], None] | None = None
+) -> list[list[Found]]:
+    """The meetings each release reports (:func:`~index.meetings.extract.extract_document`)."""
+    found = []
+    for i, doc in enumerate(docs):
+        if progress and i % 200 == 0:
+            progress(BuildProgress("extract", i, len(docs)))
+        found.append(extract_document(doc, i))
+    return found
+
+
+def catalogue(
+    docs: Sequence[Document],
+    found: Sequence[Sequence[Found]],
+    unit_doc: np.ndarray,
+    unit_span: np.ndarray,
+    vectors: np.ndarray,
+    known: dict[Members, Catalogued] | None = None,
+) -> list[Catalogued]:
+    """The meetings of :func:`~index.meetings.catalogue.extract_meetings` from the reports
+    ``found`` in each release. ``known``: meetings of the previous index whose releases are
+    all unchanged, taken as they are when the same reports make them up again."""
+    where = {id(f): (docs[i].path, k) for i, fs in enumerate(found) for k, f in enumerate(fs)}
+    out = []
+    for group in group_found([f for fs in found for f in fs]):
+        members = tuple(where[id(f)] for f in group)
+        if known and members in known:
+            out.append(known[members])
+            continue
+        meeting = meeting_of(group, docs, unit_doc, unit_span, vectors)
+        out.append(Catalogued(meeting.to_json(), members, newest_first(meeting)))
+    out.sort(key=lambda c: c.order, reverse=True)
+    return out
+
+
+def found_to_json(f: Found) -> dict[str, Any]:
+    """One report of :func:`find_meetings` as JSON (without its release's index)."""
+    data = _fields(f)
+    del data["doc"]
+    data["kind"] = _fields(f.kind)
+    data["date_start"], data["date_end"] = f.date_start.isoformat(), f.date_end.isoformat()
+    data["people"] = [{**_fields(p), "names": sorted(p.names)} for p in f.people]
+    return data
+
+
+def found_from_json(data: dict[str, Any], doc: int, memo: dict[str, Any] | None = None) -> Found:
+    """A report read back for release ``doc``; ``memo`` shares the people and formats met
+    before (a minister is in thousands of releases, and they are immutable)."""
+    memo = {} if memo is None else memo
+    kind = _shared(memo, data["kind"], lambda d: Kind(**d))
+    people = [
+        _shared(memo, p, lambda p: Person(**{**p, "names": frozenset(p["names"])}))
+        for p in data["people"]
+    ]
+    region = data["region"]
+    return Found(
+        **{
+            **data,
+            "doc": doc,
+            "kind": kind,
+            "countries": list(data["countries"]),
+            "date_start": dt.date.fromisoformat(data["date_start"]),
+            "date_end": dt.date.fromisoformat(data["date_end"]),
+            "people": people,
+            "region": None if region is None else [(a, b) for a, b in region],
+        }
+    )
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}  # asdict copies deeply: slow
+
+
+def _shared(memo: dict[str, Any], data: dict[str, Any], make: Callable[[Any], Any]) -> Any:
+    key = repr(data)  # the same JSON gives the same repr
+    if key not in memo:
+        memo[key] = make(data)
+    return memo[key]
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+@dataclass
+class Parts:
+    """Everything a new build holds, in memory, before it is written."""
+
+    docs: list[Document]
+    skipped: list[Skipped]
+    unit_doc: np.ndarray
+    unit_span: np.ndarray
+    vectors: np.ndarray  # (units, dim) float32, normalised
+    terms: TermCounts
+    found: list[list[Found]]  # the meetings each release reports
+    found_json: list[list[dict[str, Any]]]  # the same as found_to_json writes them
+    meetings: list[Catalogued]
+    files: dict[str, Fingerprint]  # every corpus file, read or skipped
+    scanned_ns: int  # when ``files`` was taken
+
+
+def read_corpus_state(folder: Path, info: store.IndexInfo) -> dict[str, Any]:
+    """``corpus.json`` of a build folder: ``files`` (path -> Fingerprint), ``scanned_ns``,
+    ``code`` (:func:`code_version`), ``max_chars``, ``meetings`` (their number)."""
+    try:
+        raw = json.loads(store.read_checked(folder, info, "corpus.json"))
+        files = {rel: Fingerprint(tuple(v[:-1]), v[-1]) for rel, v in raw["files"].items()}
+        return {**raw, "files": files}
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise IndexCorrupt(folder, f"corpus.json: {exc}") from exc
+
+
+def _write_update_files(folder: Path, parts: Parts, max_chars: int) -> None:
+    corpus = {
+        "code": code_version(),
+        "max_chars": max_chars,
+        "scanned_ns": parts.scanned_ns,
+        "meetings": len(parts.meetings),
+        "files": {rel: [*fp.stat, fp.sha256] for rel, fp in parts.files.items()},
+    }
+    found = {
+        "documents": parts.found_json,
+        "meetings": [
+            {
+                "members": c.members,
+                "order": [c.order[0].isoformat(), c.order[1].isoformat(), c.order[2]],
+            }
+            for c in parts.meetings
+        ],
+    }
+    for name, data in (("corpus.json", corpus), ("found.json", found)):
+        (folder / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _noise_floor(vectors: Any, index_dir: Path, embedder: Embedder) -> float:
+    """How close questions this corpus cannot answer come to it: the mean best similarity of
+    the off-topic probes plus 3.5 standard deviations (new off-topic questions spread wider
+    than the probes' own maximum). The probes' embeddings are cached with the passages'."""
+    keys = [f"\0query\0{p}" for p in PROBES]  # apart from any passage's text
+    cache = open_cache(index_dir, embedder)
+    try:
+        cached = cache.get_many(keys)
+        if any(v is None for v in cached):  # all at once: the same batch as the first time
+            probes = embedder.encode_queries(list(PROBES)).astype(np.float32)
+            cache.put_many(keys, probes)
+        else:
+            probes = np.stack([v for v in cached if v is not None])
+    finally:
+        cache.close()
+    sims, _ = vectors.search(probes, 1)
+    best = sims[:, 0]
+    return float(best.mean() + 3.5 * best.std())
+
+
+def write_build(
+    index_dir: Path,
+    parts: Parts,
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+    progress: Callable[[BuildProgress], None] | None = None,
+) -> Path:
+    """Write ``parts`` as a new build beside the current one and switch to it; returns the
+    build folder. The caller holds the build lock. Nothing is left behind on failure."""
+    import faiss
+
+    flat = faiss.IndexFlatIP(embedder.dim)
+    flat.add(parts.vectors)
+    dates = [d.date for d in parts.docs if d.date]
+    info = store.IndexInfo(
+        path=index_dir,
+        format_version=store.FORMAT_VERSION,
+        model_id=embedder.model_id,
+        model_checksum=embedder.checksum,
+        dim=embedder.dim,
+        documents=len(parts.docs),
+        chunks=len(parts.unit_doc),
+        built_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        newest_release=max(dates) if dates else None,
+        corpus_fingerprint=corpus_fingerprint(parts.docs),
+        tokenizer=tokenizer.name,
+        skipped=[{"path": s.path, "reason": s.reason} for s in parts.skipped],
+        noise_floor=_noise_floor(flat, index_dir, embedder),
+    )
+    if progress:
+        progress(BuildProgress("write", 0, 1))
+    bm25 = BM25.from_counts(parts.terms)
+    meetings = [c.record for c in parts.meetings]
+    staged = store.staging_folder(index_dir)
+    try:
+        _write_update_files(staged, parts, embedder.max_chars)
+        data = store.IndexData(
+            info, parts.docs, parts.unit_doc, parts.unit_span, flat, bm25, meetings
+        )
+        store.save(staged, data)
+        final = store.publish(index_dir, staged)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    if progress:
+        progress(BuildProgress("done", 1, 1))
+    return final
+
+
+def build_unlocked(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    progress: Callable[[BuildProgress], None] | None = None,
+    tokenizer: Tokenizer | None = None,
+) -> tuple[BuildReport, list[str]]:
+    """:func:`build_index` for a caller that holds the build lock; also returns the ids of
+    the releases indexed."""
+    started = time.perf_counter()
+    tokenizer = tokenizer or JapaneseEnglishTokenizer()
+    if progress:
+        progress(BuildProgress("load", 0, 1))
+    scanned_ns = time.time_ns()
+    files = scan_corpus(corpus_dir)  # before loading: a file changed meanwhile is seen next time
+    docs, skipped = load_releases(corpus_dir, list(files))
+    if not docs:
+        raise CorpusError(f"no readable release in {corpus_dir}")
+    if progress:
+        progress(BuildProgress("load", 1, 1))
+    unit_doc, unit_span = split_corpus(docs, embedder.max_chars)
+    texts = [embedding_text(docs[d], s, e) for d, (s, e) in zip(unit_doc, unit_span, strict=True)]
+    cache = open_cache(index_dir, embedder)
+    try:
+        vectors, encoded = embed_units(texts, embedder, cache, progress)
+    finally:
+        cache.close()
+    terms = TermCounts.of(bm25_terms(docs, unit_doc, unit_span, tokenizer))
+    found = find_meetings(docs, progress)
+    meetings = catalogue(docs, found, unit_doc, unit_span, vectors)
+    found_json = [[found_to_json(f) for f in fs] for fs in found]
+    parts = Parts(
+        docs,
+        skipped,
+        unit_doc,
+        unit_span,
+        vectors,
+        terms,
+        found,
+        found_json,
+        meetings,
+        files,
+        scanned_ns,
+    )
+    final = write_build(index_dir, parts, embedder, tokenizer, progress)
+    seconds = time.perf_counter() - started
+    log.info("built %s: %d documents, %d chunks in %.1fs", final, len(docs), len(unit_doc), seconds)
+    report = BuildReport(
+        documents=len(docs),
+        chunks=len(unit_doc),
+        skipped=skipped,
+        embedded=encoded,
+        reused=len(texts) - encoded,
+        seconds=seconds,
+        index_dir=final,
+        meetings=len(meetings),
+    )
+    return report, [d.id for d in docs]
+
+
 def build_index(
     corpus_dir: Path,
     index_dir: Path,
@@ -129,92 +561,5 @@ def build_index(
     A build that fails, or is killed, leaves the previous index serving. Only one build runs
     per index folder at a time (BuildInProgress otherwise).
     """
-    import faiss
-
-    started = time.perf_counter()
-    tokenizer = tokenizer or JapaneseEnglishTokenizer()
     with store.build_lock(index_dir):
-        if progress:
-            progress(BuildProgress("load", 0, 1))
-        docs, skipped = load_corpus(corpus_dir)
-        if not docs:
-            raise CorpusError(f"no readable release in {corpus_dir}")
-        if progress:
-            progress(BuildProgress("load", 1, 1))
-        unit_doc, unit_span = split_corpus(docs, embedder.max_chars)
-        texts = [
-            embedding_text(docs[d], s, e) for d, (s, e) in zip(unit_doc, unit_span, strict=True)
-        ]
-        cache = EmbeddingCache(
-            index_dir / "cache" / "embeddings.sqlite", embedder.checksum, embedder.dim
-        )
-        try:
-            vectors, encoded = embed_units(texts, embedder, cache, progress)
-        finally:
-            cache.close()
-        flat = faiss.IndexFlatIP(embedder.dim)
-        flat.add(vectors)
-        noise_floor = _noise_floor(flat, embedder)
-        bm25 = BM25.fit(bm25_terms(docs, unit_doc, unit_span, tokenizer))
-        meetings = _extract_meetings(docs, unit_doc, unit_span, vectors, progress)
-        dates = [d.date for d in docs if d.date]
-        info = store.IndexInfo(
-            path=index_dir,
-            format_version=store.FORMAT_VERSION,
-            model_id=embedder.model_id,
-            model_checksum=embedder.checksum,
-            dim=embedder.dim,
-            documents=len(docs),
-            chunks=len(unit_doc),
-            built_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-            newest_release=max(dates) if dates else None,
-            corpus_fingerprint=corpus_fingerprint(docs),
-            tokenizer=tokenizer.name,
-            skipped=[{"path": s.path, "reason": s.reason} for s in skipped],
-            noise_floor=noise_floor,
-        )
-        if progress:
-            progress(BuildProgress("write", 0, 1))
-        staged = store.staging_folder(index_dir)
-        store.save(staged, store.IndexData(info, docs, unit_doc, unit_span, flat, bm25, meetings))
-        final = store.publish(index_dir, staged)
-        if progress:
-            progress(BuildProgress("done", 1, 1))
-    seconds = time.perf_counter() - started
-    log.info("built %s: %d documents, %d chunks in %.1fs", final, len(docs), len(unit_doc), seconds)
-    return BuildReport(
-        documents=len(docs),
-        chunks=len(unit_doc),
-        skipped=skipped,
-        embedded=encoded,
-        reused=len(texts) - encoded,
-        seconds=seconds,
-        index_dir=final,
-        meetings=len(meetings),
-    )
-
-
-def _noise_floor(vectors: Any, embedder: Embedder) -> float:
-    """How close questions this corpus cannot answer come to it: the mean best similarity of
-    the off-topic probes plus 3.5 standard deviations (new off-topic questions spread wider
-    than the probes' own maximum)."""
-    probes = embedder.encode_queries(list(PROBES)).astype(np.float32)
-    sims, _ = vectors.search(probes, 1)
-    best = sims[:, 0]
-    return float(best.mean() + 3.5 * best.std())
-
-
-def _extract_meetings(
-    docs: list[Document],
-    unit_doc: np.ndarray,
-    unit_span: np.ndarray,
-    vectors: np.ndarray,
-    progress: Callable[[BuildProgress], None] | None,
-) -> list[dict[str, object]]:
-    """Meetings found in the releases, stored with the index (empty until extraction exists)."""
-    import index.meetings.catalogue as meetings
-
-    if progress:
-        progress(BuildProgress("extract", 0, len(docs)))
-    found = meetings.extract_meetings(docs, unit_doc, unit_span, vectors)
-    return [m.to_json() for m in found]
+        return build_unlocked(corpus_dir, index_dir, embedder, progress, tokenizer)[0]
