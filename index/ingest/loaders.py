@@ -258,13 +258,10 @@ def _hidden(rel: str) -> bool:
     return any(part.startswith(".") for part in rel.split("/"))
 
 
-def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
-    """Load every release under ``corpus_dir``, recursively, in sorted path order.
-
-    Hidden files and folders and the corpus's own ``README.md`` at the root are left alone.
-    Every other file that cannot be loaded (unsupported type, binary, undecodable, empty, a
-    scanned PDF, an unexpected failure) is reported in the second list and logged as a
-    warning; one bad file never stops the rest.
+def corpus_files(corpus_dir: Path) -> list[tuple[str, Path]]:
+    """The files of the corpus, as (path relative to the folder, POSIX style; path), sorted by
+    the relative path: recursive, hidden files and folders and the corpus's own ``README.md``
+    at the root left out. Every one is a release, or is reported as skipped with the reason.
 
     Raises:
         CorpusError: ``corpus_dir`` does not exist or is not a folder.
@@ -272,25 +269,43 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
     if not corpus_dir.is_dir():
         what = "is not a folder" if corpus_dir.exists() else "does not exist"
         raise CorpusError(f"corpus folder {corpus_dir} {what}")
+    found = ((p.relative_to(corpus_dir).as_posix(), p) for p in corpus_dir.rglob("*"))
+    return sorted(
+        (rel, p)
+        for rel, p in found
+        if not _hidden(rel) and rel.lower() != "readme.md" and p.is_file()
+    )
+
+
+def load_release(path: Path, rel: str) -> Document | Skipped:
+    """One corpus file as a release, or why it was skipped (also logged as a warning): one bad
+    file never stops the rest, whatever goes wrong in reading it."""
+    try:
+        return _load(path, rel)
+    except NotText as e:
+        reason = str(e)
+        log.warning("skipped %s: %s", rel, reason)
+    except Exception as e:  # a bug or a library failure on one file must not stop a build
+        reason = f"unexpected error: {type(e).__name__}: {e}"
+        log.warning("skipped %s: %s", rel, reason, exc_info=True)
+    return Skipped(rel, reason)
+
+
+def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
+    """Load every release under ``corpus_dir`` (:func:`corpus_files`), in that order.
+
+    Every file that cannot be loaded (unsupported type, binary, undecodable, empty, a scanned
+    PDF, an unexpected failure) is reported in the second list and logged as a warning.
+
+    Raises:
+        CorpusError: ``corpus_dir`` does not exist or is not a folder.
+    """
     docs: list[Document] = []
     skipped: list[Skipped] = []
-    files = sorted(
-        (p for p in corpus_dir.rglob("*") if p.is_file()),
-        key=lambda p: _relative(p, corpus_dir),
-    )
-    for path in files:
-        rel = _relative(path, corpus_dir)
-        if _hidden(rel) or rel.lower() == "readme.md":
-            log.debug("ignored %s (hidden, or the corpus README)", rel)
-            continue
-        try:
-            docs.append(_load(path, rel))
-        except NotText as e:
-            reason = str(e)
-            log.warning("skipped %s: %s", rel, reason)
-            skipped.append(Skipped(rel, reason))
-        except Exception as e:  # a bug or a library failure on one file must not stop a build
-            reason = f"unexpected error: {type(e).__name__}: {e}"
-            log.warning("skipped %s: %s", rel, reason, exc_info=True)
-            skipped.append(Skipped(rel, reason))
+    for rel, path in corpus_files(corpus_dir):
+        loaded = load_release(path, rel)
+        if isinstance(loaded, Skipped):
+            skipped.append(loaded)
+        else:
+            docs.append(loaded)
     return docs, skipped

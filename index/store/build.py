@@ -8,13 +8,10 @@ end in :func:`write_build`, so they write the same index for the same corpus.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import functools
 import hashlib
 import json
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -26,7 +23,7 @@ import numpy as np
 
 from index import store
 from index.errors import CorpusError, IndexCorrupt
-from index.ingest.loaders import Skipped, load_file, sidecar_path
+from index.ingest.loaders import Skipped
 from index.meetings.catalogue import group_found, meeting_of, newest_first
 from index.meetings.extract import Found, extract_document
 from index.meetings.names import Kind
@@ -35,14 +32,12 @@ from index.model.cache import EmbeddingCache
 from index.model.embed import Embedder
 from index.schema import Document
 from index.store.bm25 import BM25, TermCounts
+from index.store.corpus import Fingerprint, code_version, load_releases, scan_corpus
 from index.store.probes import PROBES
 from index.store.units import document_units
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
 log = logging.getLogger(__name__)
-
-# a file changed this close to a scan may change again within the same timestamp tick
-RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
@@ -139,137 +134,6 @@ def open_cache(index_dir: Path, embedder: Embedder) -> EmbeddingCache:
     return EmbeddingCache(
         index_dir / "cache" / "embeddings.sqlite", embedder.checksum, embedder.dim
     )
-
-
-# -- the corpus folder -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    """A corpus file as it was indexed: size, mtime_ns and ctime_ns of the file and of its
-    sidecar (-1 when it has none), and a sha256 of the file's bytes and then the sidecar's."""
-
-    stat: tuple[int, ...]
-    sha256: str
-
-
-def corpus_files(corpus_dir: Path) -> list[tuple[str, Path]]:
-    """The files :func:`~index.ingest.loaders.load_corpus` reads, as (relative POSIX path,
-    path), in its order: recursive, sorted by that path, hidden files and folders and the root
-    ``README.md`` left out (every other file is read or reported as skipped)."""
-    return _listing(corpus_dir)[0]
-
-
-def _listing(corpus_dir: Path) -> tuple[list[tuple[str, Path]], set[str]]:
-    """:func:`corpus_files`, and the relative path of everything under the folder."""
-    if not corpus_dir.is_dir():
-        what = "is not a folder" if corpus_dir.exists() else "does not exist"
-        raise CorpusError(f"corpus folder {corpus_dir} {what}")
-    found = [(p.relative_to(corpus_dir).as_posix(), p) for p in corpus_dir.rglob("*")]
-    releases = sorted(
-        (rel, p)
-        for rel, p in found
-        if not any(part.startswith(".") for part in rel.split("/"))
-        and rel.lower() != "readme.md"
-        and p.is_file()
-    )
-    return releases, {rel for rel, _ in found}
-
-
-def _stat(path: Path, sidecar: bool) -> tuple[int, ...]:
-    """Size, mtime_ns and ctime_ns of a release file and of its sidecar (-1s without)."""
-    st = os.stat(path)
-    out = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    try:
-        side = os.stat(sidecar_path(path)) if sidecar else None
-    except FileNotFoundError:
-        side = None
-    return out + ((side.st_size, side.st_mtime_ns, side.st_ctime_ns) if side else (-1, -1, -1))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    for p in (path, sidecar_path(path)):
-        try:
-            fh = p.open("rb")
-        except FileNotFoundError:
-            continue
-        with fh:
-            while block := fh.read(1 << 20):
-                digest.update(block)
-        digest.update(b"\0")  # the file's bytes apart from the sidecar's
-    return digest.hexdigest()
-
-
-def scan_corpus(
-    corpus_dir: Path, known: dict[str, Fingerprint] | None = None, scanned_ns: int = 0
-) -> dict[str, Fingerprint]:
-    """The fingerprint of every file of the corpus. A file whose stat matches its ``known``
-    fingerprint, taken at ``scanned_ns`` (time.time_ns) well after the file last changed, is
-    not read again."""
-    out: dict[str, Fingerprint] = {}
-    releases, everything = _listing(corpus_dir)
-    for rel, path in releases:
-        folder, _, name = rel.rpartition("/")
-        sidecar = f"{folder}/.meta/{name}.json".lstrip("/") in everything
-        try:
-            stat = _stat(path, sidecar)
-            old = (known or {}).get(rel)
-            settled = max(stat[1], stat[2], stat[4], stat[5]) < scanned_ns - RACY_NS
-            out[rel] = (
-                old if old and old.stat == stat and settled else Fingerprint(stat, _sha256(path))
-            )
-        except OSError as exc:  # gone since the listing, or unreadable: the loader says which
-            out[rel] = Fingerprint((), f"unreadable: {exc}")
-    return out
-
-
-def load_releases(corpus_dir: Path, rels: Sequence[str]) -> tuple[list[Document], list[Skipped]]:
-    """Load the files ``rels`` as :func:`~index.ingest.loaders.load_corpus` does: a file that
-    cannot be loaded is skipped with the reason (and a warning), never stopping the rest."""
-    docs: list[Document] = []
-    skipped: list[Skipped] = []
-    for rel in rels:
-        try:
-            docs.append(load_file(corpus_dir / rel, corpus_dir))
-        except CorpusError as e:
-            reason = str(e).removeprefix(f"{rel}: ")
-            log.warning("skipped %s: %s", rel, reason)
-            skipped.append(Skipped(rel, reason))
-        except Exception as e:  # a bug or a library failure on one file must not stop a build
-            reason = f"unexpected error: {type(e).__name__}: {e}"
-            log.warning("skipped %s: %s", rel, reason, exc_info=True)
-            skipped.append(Skipped(rel, reason))
-    return docs, skipped
-
-
-# the modules whose code turns corpus files into what the index keeps, with all they import
-# (the model is not among them: vectors are cached per model checksum)
-_SHAPING = ("index.ingest.loaders", "index.store.build", "index.store.update")
-
-
-@functools.cache
-def code_version() -> str:
-    """A checksum of the code that turns corpus files into documents, units, BM25 terms and
-    meetings: an update keeps those of unchanged releases only when it matches the build's."""
-    root = Path(__file__).resolve().parents[2]
-    todo, seen = list(_SHAPING), set()
-    digest = hashlib.sha256()
-    while todo:
-        name = todo.pop()
-        base = root / name.replace(".", "/")
-        path = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
-        if name in seen or name.startswith("index.model") or not path.is_file():
-            continue
-        seen.add(name)
-        source = path.read_bytes()
-        digest.update(f"{name}\0".encode() + source + b"\0")
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Import):
-                todo += [a.name for a in node.names if a.name.startswith("index.")]
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("index"):
-                todo += [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
-    return digest.hexdigest()
 
 
 # -- meetings ----------------------------------------------------------------------------

@@ -36,25 +36,22 @@ from index.store.bm25 import TermCounts
 from index.store.build import (
     BuildProgress,
     Catalogued,
-    Fingerprint,
     Members,
     Parts,
     bm25_terms,
     build_unlocked,
     catalogue,
-    code_version,
     embed_units,
     embedding_text,
     find_meetings,
     found_from_json,
     found_to_json,
-    load_releases,
     open_cache,
     read_corpus_state,
-    scan_corpus,
     split_corpus,
     write_build,
 )
+from index.store.corpus import Fingerprint, code_version, load_releases, scan_corpus
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
 
 log = logging.getLogger(__name__)

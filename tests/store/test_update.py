@@ -16,18 +16,17 @@ import pytest
 
 from index import store
 from index.errors import BuildInProgress
-from index.ingest.loaders import load_corpus, sidecar_path
+from index.ingest.loaders import corpus_files, load_corpus, sidecar_path
 from index.meetings.catalogue import _joins, extract_meetings, group_found
 from index.meetings.extract import Found, extract_document
 from index.model.embed import HashingEmbedder
 from index.retrieval.search import Retriever
-from index.store import build as build_module
+from index.store import corpus as corpus_module
 from index.store import update as update_module
 from index.store.bm25 import BM25, TermCounts
 from index.store.build import (
     build_index,
     catalogue,
-    corpus_files,
     embedding_text,
     found_from_json,
     found_to_json,
@@ -183,16 +182,16 @@ def test_unchanged_files_are_not_read(
 ) -> None:
     embedder = HashingEmbedder()
     index_dir = tmp_path / "index"
-    monkeypatch.setattr(build_module, "RACY_NS", 0)  # trust a time taken a moment ago
+    monkeypatch.setattr(corpus_module, "RACY_NS", 0)  # trust a time taken a moment ago
     build_index(corpus, index_dir, embedder)
     read: list[Path] = []
-    hashing = build_module._sha256
+    hashing = corpus_module._sha256
 
     def counted(path: Path) -> str:
         read.append(path)
         return hashing(path)
 
-    monkeypatch.setattr(build_module, "_sha256", counted)
+    monkeypatch.setattr(corpus_module, "_sha256", counted)
     shutil.copy(CORPUS / ADDED, corpus / ADDED)
     assert update_index(corpus, index_dir, embedder).added == [ADDED]
     assert read == [corpus / ADDED]
