@@ -152,3 +152,24 @@ async def test_the_scheduled_refresh_fetches_in_the_background(
     ask = await fake.slash("ask", {"question": QUESTION})
     await answer_of(fake, ask)
     assert any(e.get("url") == site.url("/page.txt") for e in ask.original.embeds)
+
+
+async def test_questions_are_answered_while_a_fetch_runs(
+    fake: FakeDiscord, run_bot, make_settings, own_index, site
+) -> None:
+    corpus, index_dir = own_index
+    site.route("/slow.txt", NEW_RELEASE.read_bytes(), content_type="text/plain", delay=4)
+    Registry.at(index_dir).add(Source(name="slow", url=site.url("/slow.txt"), kind="page"))
+    settings = make_settings(
+        corpus_dir=corpus, index_dir=index_dir, allow_private_urls=True, refresh_minutes=0
+    )
+    bot = await run_bot(settings)
+    fetch = await fake.slash("sources fetch", {}, permissions=ADMIN)
+    await fake.wait_for(lambda: fetch.original, what="the deferral")
+    ask = await fake.slash("ask", {"question": "日米防衛相会談はいつ行われましたか？"})
+    await answer_of(fake, ask)
+    assert ask.original.embeds and bot.service.changing  # answered while the fetch went on
+    again = await fake.slash("sources fetch", {}, permissions=ADMIN)  # one at a time
+    assert (await done(fake, again)).startswith("The index is being rebuilt or updated")
+    assert (await done(fake, fetch)) == "fetched 1 new, 0 unchanged, 0 failed"
+    assert not bot.service.changing and bot.service.info.documents == 7
