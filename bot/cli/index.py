@@ -10,9 +10,8 @@ from bot.cli.common import load_embedder, prepare_lexicon
 from bot.settings import settings_from_args
 
 if TYPE_CHECKING:
-    from index.store.update import UpdateReport
-
     from index.store.build import BuildProgress
+    from index.store.update import UpdateReport
 
 
 class ProgressLine:
