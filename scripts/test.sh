@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh dev
 export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
-.venv/bin/ruff format --check .
-.venv/bin/ruff check .
+.venv/bin/ruff format --no-cache --check .
+.venv/bin/ruff check --no-cache .
 .venv/bin/mypy
 .venv/bin/pytest -q "$@"
