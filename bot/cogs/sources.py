@@ -160,6 +160,10 @@ class SourcesCog(commands.Cog):
         from index.sources.registry import Registry
 
         try:
+            service = self.bot.service
+            if not (service.rebuilding or service.changing):
+                # an index updated by another process (`secbrief fetch` from cron) serves now
+                await service.reload_if_changed()
             if not Registry.at(self.bot.settings.index_dir).load():
                 return
             report = await self._fetch()

@@ -173,3 +173,22 @@ async def test_questions_are_answered_while_a_fetch_runs(
     assert (await done(fake, again)).startswith("The index is being rebuilt or updated")
     assert (await done(fake, fetch)) == "fetched 1 new, 0 unchanged, 0 failed"
     assert not bot.service.changing and bot.service.info.documents == 7
+
+
+async def test_an_index_updated_by_another_process_is_picked_up(
+    fake: FakeDiscord, run_bot, make_settings, own_index, bot_embedder
+) -> None:
+    import shutil
+
+    from index.store.update import update_index
+
+    corpus, index_dir = own_index
+    settings = make_settings(corpus_dir=corpus, index_dir=index_dir, refresh_minutes=0.01)
+    bot = await run_bot(settings)
+    shutil.copy(NEW_RELEASE, corpus)
+    await asyncio.to_thread(update_index, corpus, index_dir, bot_embedder)  # `secbrief fetch`
+    for _ in range(300):
+        if bot.service.info.documents == 7:
+            break
+        await asyncio.sleep(0.1)
+    assert bot.service.info.documents == 7, "the refresh did not load the updated index"
