@@ -132,6 +132,12 @@ async def test_sources_add_fetch_and_list_from_discord_with_announcement(
         and "releases held: 2" in listed.original.content
     )
 
+    removed = await fake.slash("sources remove", {"name": "dod", "purge": True}, permissions=ADMIN)
+    assert (await done(fake, removed)) == (
+        "Stopped following **dod** and deleted its 2 release(s) from the corpus and the index."
+    )
+    assert bot.service.info.documents == 6 and not (corpus / "sources" / "dod").exists()
+
 
 async def test_the_scheduled_refresh_fetches_in_the_background(
     fake: FakeDiscord, run_bot, make_settings, own_index, site
