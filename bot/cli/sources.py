@@ -116,7 +116,7 @@ def _index_behind(settings: Settings) -> bool:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from index.sources.fetch import ingest
+    from index.sources.ingest import ingest
 
     settings = settings_from_args(args)
     embedder = load_embedder(settings)

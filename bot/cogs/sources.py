@@ -26,7 +26,8 @@ from index.errors import BuildInProgress
 if TYPE_CHECKING:
     from bot.app import SecbriefBot
     from index.schema import Document
-    from index.sources.fetch import FetchReport, IngestReport
+    from index.sources.fetch import FetchReport
+    from index.sources.ingest import IngestReport
 
 log = logging.getLogger(__name__)
 
@@ -327,7 +328,7 @@ class SourcesCog(commands.Cog):
     ) -> None:
         """Add one release to the corpus and the index."""
         from index.ingest.http import Fetcher
-        from index.sources.fetch import ingest
+        from index.sources.ingest import ingest
 
         ui = ui_lang(interaction)
         interaction.extras["lang"] = ui

@@ -1,9 +1,9 @@
 """Fetch what is new from the sources, save it into the corpus folder, update the index.
 
 ``fetch_sources`` tries every source (one failing source is reported, never fatal), then brings
-the index up to date with :func:`index.store.update.update_index`. ``ingest`` adds one release
-from a file or a URL. Both refuse a release the corpus already holds: the same URL, or the same
-text once spacing and character width are normalised (a reprint fetched from two feeds).
+the index up to date with :func:`index.store.update.update_index`. It, and ``ingest``
+(:mod:`index.sources.ingest`), refuse a release the corpus already holds: the same URL, or the
+same text once spacing and character width are normalised (a reprint fetched from two feeds).
 """
 
 from __future__ import annotations
@@ -12,17 +12,15 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index import store
-from index.errors import FetchError, IndexCorrupt, IndexMissing, SourceError
+from index.errors import FetchError, IndexMissing, SourceError
 from index.ingest.feeds import feed_links, listing_links, sniff_kind
-from index.ingest.loaders import SUFFIXES
 from index.schema import Document
 from index.sources.corpus import (
-    INGESTED,
     SOURCES,
     SUFFIX_FOR_TYPE,
     delete_releases,
@@ -53,8 +51,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SOURCES_FOLDER = SOURCES
-INGESTED_FOLDER = INGESTED
 MAX_NEW_PER_SOURCE = 30  # a first fetch of a long feed takes its newest releases only
 
 
@@ -84,17 +80,6 @@ class FetchReport:
         if self.changed:
             line += f" ({len(self.changed)} changed)"
         return line
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    """One release added by hand: the document as indexed, and the meeting it was filed under."""
-
-    doc: Document
-    path: str
-    duplicate_of: str | None = None  # the release already held; nothing was added
-    meeting: dict[str, Any] | None = None
-    update: UpdateReport | None = None
 
 
 def current_documents(index_dir: Path) -> list[Document]:
@@ -128,7 +113,7 @@ def source_rows(corpus_dir: Path, index_dir: Path) -> list[dict[str, Any]]:
     last fetch, status and the number of releases held in its folder."""
     rows = []
     for source in Registry.at(index_dir).load():
-        folder = corpus_dir / SOURCES_FOLDER / source.name
+        folder = corpus_dir / SOURCES / source.name
         rows.append(
             {
                 "name": source.name,
@@ -164,7 +149,7 @@ def _meta(requested: str, response: Response, source: str | None) -> dict[str, A
     }
 
 
-class _Held:
+class Held:
     """What the corpus holds, kept current while a fetch saves releases."""
 
     def __init__(self, corpus_dir: Path, index_dir: Path) -> None:
@@ -177,12 +162,12 @@ class _Held:
         self.texts[text_key(doc.text)] = rel
 
 
-def _save_fetched(
+def save_fetched(
     response: Response,
     requested: str,
     folder: Path,
     corpus_dir: Path,
-    held: _Held,
+    held: Held,
     source: str | None,
 ) -> tuple[str, str | None]:
     """Save one fetched release; returns (its path, the release it duplicates or None)."""
@@ -204,12 +189,12 @@ def _fetch_source(
     source: Source,
     fetcher: Fetcher,
     corpus_dir: Path,
-    held: _Held,
+    held: Held,
     report: FetchReport,
     limit: int,
 ) -> dict[str, Any]:
     """Fetch one source; returns what to record of it in the registry."""
-    folder = corpus_dir / SOURCES_FOLDER / source.name
+    folder = corpus_dir / SOURCES / source.name
     if source.kind == "page" and source.url in held.urls and not release_files(folder):
         held.urls.pop(source.url)  # its file was deleted by hand: fetch it again
     response = fetcher.get(source.url, etag=source.etag, last_modified=source.last_modified)
@@ -219,7 +204,7 @@ def _fetch_source(
         return {**record, "status": "unchanged"}
     if source.kind == "page":
         before = {p.name: p.read_bytes() for p in release_files(folder)}
-        rel, duplicate = _save_fetched(response, source.url, folder, corpus_dir, held, source.name)
+        rel, duplicate = save_fetched(response, source.url, folder, corpus_dir, held, source.name)
         if duplicate is not None or before.get(Path(rel).name) == response.body:
             report.unchanged += 1
         elif Path(rel).name in before:
@@ -236,7 +221,7 @@ def _fetch_source(
     for link in fresh[:limit]:
         try:
             page = fetcher.get(link.url)
-            rel, duplicate = _save_fetched(page, link.url, folder, corpus_dir, held, source.name)
+            rel, duplicate = save_fetched(page, link.url, folder, corpus_dir, held, source.name)
         except FetchError as exc:
             report.failed.append(Failure(source.name, link.url, exc.reason))
             continue
@@ -280,7 +265,7 @@ def fetch_sources(
                 registry.get(unknown[0])  # raises with the list of names
             sources = [s for s in sources if s.name in names]
         sweep(corpus_dir)
-        held = _Held(corpus_dir, index_dir)
+        held = Held(corpus_dir, index_dir)
         for source in sources:
             report.sources += 1
             try:
@@ -290,11 +275,11 @@ def fetch_sources(
                 record = {"status": f"failed: {exc.reason}"}
             registry.record(source.name, last_fetch=now_iso(), **record)
     if embedder is not None:
-        report.update = _update(corpus_dir, index_dir, embedder, progress)
+        report.update = update_from(corpus_dir, index_dir, embedder, progress)
     return report
 
 
-def _update(
+def update_from(
     corpus_dir: Path,
     index_dir: Path,
     embedder: Embedder,
@@ -350,93 +335,8 @@ def remove_source(
     registry = Registry.at(index_dir)
     with registry.lock():
         gone = registry.remove(name)
-        deleted = delete_releases(corpus_dir / SOURCES_FOLDER / name) if purge else []
+        deleted = delete_releases(corpus_dir / SOURCES / name) if purge else []
     update = None
     if deleted and embedder is not None:
-        update = _update(corpus_dir, index_dir, embedder)
+        update = update_from(corpus_dir, index_dir, embedder)
     return gone, deleted, update
-
-
-def _filed(index_dir: Path, rel: str, update: UpdateReport | None) -> IngestReport:
-    docs = {d.id: d for d in current_documents(index_dir)}
-    if rel not in docs:
-        raise IndexCorrupt(index_dir, f"{rel} was saved but is not in the updated index")
-    return IngestReport(docs[rel], rel, None, meeting_of(index_dir, rel), update)
-
-
-def ingest(
-    target: str,
-    corpus_dir: Path,
-    index_dir: Path,
-    embedder: Embedder,
-    fetcher: Fetcher | None = None,
-    *,
-    data: bytes | None = None,
-) -> IngestReport:
-    """Add one release to the corpus and the index.
-
-    ``target`` is a URL (fetched with ``fetcher``), or a file name: of ``data`` when given (an
-    upload), else a path on this machine. The file is saved under ``corpus/ingested/``; a file
-    already inside the corpus folder is indexed where it is.
-
-    Raises:
-        FetchError: the URL or file is not a readable release (the reason says why).
-    """
-    held = _Held(corpus_dir, index_dir)
-    folder = corpus_dir / INGESTED_FOLDER
-    if data is None and target.lower().startswith(("http://", "https://")):
-        if fetcher is None:
-            raise FetchError(target, "no fetcher to download it with")
-        if target in held.urls:
-            rel = held.urls[target]
-            return replace(_filed(index_dir, rel, None), duplicate_of=rel)
-        response = fetcher.get(target)
-        rel, duplicate = _save_fetched(response, target, folder, corpus_dir, held, None)
-    else:
-        rel, duplicate = _save_local(target, data, folder, corpus_dir, held)
-    if duplicate is not None:
-        docs = {d.id: d for d in current_documents(index_dir)}
-        if duplicate in docs:
-            return IngestReport(docs[duplicate], duplicate, duplicate, meeting_of(index_dir, rel))
-    update = _update(corpus_dir, index_dir, embedder)
-    return _filed(index_dir, rel, update)
-
-
-def _save_local(
-    target: str, data: bytes | None, folder: Path, corpus_dir: Path, held: _Held
-) -> tuple[str, str | None]:
-    path = Path(target)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise FetchError(path.name, f"unsupported file type {suffix or '(none)'!r}")
-    if data is None:
-        try:
-            resolved = path.resolve(strict=True)
-        except OSError as exc:
-            raise FetchError(target, f"cannot read the file ({exc.strerror or exc})") from exc
-        if resolved.is_relative_to(corpus_dir.resolve()):  # already in the corpus: index it
-            rel = resolved.relative_to(corpus_dir.resolve()).as_posix()
-            read_release(resolved.read_bytes(), suffix, corpus_dir, rel)
-            return rel, None
-        data = resolved.read_bytes()
-    doc = read_release(data, suffix, corpus_dir, path.name)
-    same = held.texts.get(text_key(doc.text))
-    if same is not None:
-        return same, same
-    name = _free_name(folder, path.name, data)
-    saved = save_release(folder, name, data, corpus_dir, None)
-    held.add([], doc, saved.rel)
-    return saved.rel, None
-
-
-def _free_name(folder: Path, wanted: str, data: bytes) -> str:
-    """``wanted`` made safe, with a number added when another file has that name."""
-    stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in Path(wanted).stem)
-    stem = stem.strip("-.") or "release"
-    suffix = Path(wanted).suffix.lower()
-    for n in range(1, 1000):
-        name = f"{stem}{'' if n == 1 else f'-{n}'}{suffix}"
-        path = folder / name
-        if not path.exists() or path.read_bytes() == data:
-            return name
-    raise FetchError(wanted, f"too many files named {stem}{suffix} in {folder}")

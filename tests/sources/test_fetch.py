@@ -11,7 +11,8 @@ from index.errors import FetchError, SourceError, UnsafeURL
 from index.ingest.http import Fetcher, FetchPolicy
 from index.model.embed import load_embedder
 from index.retrieval.search import Retriever
-from index.sources.fetch import add_source, fetch_sources, ingest, remove_source, source_rows
+from index.sources.fetch import add_source, fetch_sources, remove_source, source_rows
+from index.sources.ingest import ingest
 from index.sources.registry import Registry
 from index.store.build import build_index
 
