@@ -198,3 +198,20 @@ async def test_an_index_updated_by_another_process_is_picked_up(
             break
         await asyncio.sleep(0.1)
     assert bot.service.info.documents == 7, "the refresh did not load the updated index"
+
+
+async def test_ingest_refuses_a_link_into_the_hosts_network(
+    fake: FakeDiscord, run_bot, make_settings, own_index, site
+) -> None:
+    corpus, index_dir = own_index
+    before = corpus_files(corpus)
+    site.route("/secret.txt", NEW_RELEASE.read_bytes(), content_type="text/plain")
+    settings = make_settings(  # the site fixture allows private URLs in the environment
+        corpus_dir=corpus, index_dir=index_dir, refresh_minutes=0, allow_private_urls=False
+    )
+    await run_bot(settings)
+    inter = await fake.slash("ingest", {"url": site.url("/secret.txt")}, permissions=ADMIN)
+    text = await done(fake, inter)
+    assert text.startswith(f"Could not fetch <{site.url('/secret.txt')}>: ")
+    assert "loopback" in text and site.paths() == []
+    assert corpus_files(corpus) == before
