@@ -9,6 +9,7 @@ Layout of an index root (``SECBRIEF_INDEX_DIR``)::
                                        update needs: index.store.update)
     root/cache/embeddings.sqlite       embedding cache shared by builds
     root/.lock                         held by the one running build
+    root/sources.json                  the sources the corpus follows (index.sources)
 
 A folder that holds ``manifest.json`` itself is accepted too.
 """
