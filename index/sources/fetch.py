@@ -8,7 +8,6 @@ same text once spacing and character width are normalised (a reprint fetched fro
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index import store
-from index.errors import FetchError, IndexMissing, SourceError
+from index.errors import FetchError, IndexCorrupt, IndexMismatch, IndexMissing, SourceError
 from index.ingest.feeds import feed_links, listing_links, sniff_kind
 from index.schema import Document
 from index.sources.corpus import (
@@ -86,13 +85,9 @@ def current_documents(index_dir: Path) -> list[Document]:
     """The releases of the current index (empty when there is none or it cannot be read)."""
     try:
         folder = store.resolve(index_dir)
-        raw = json.loads((folder / "documents.json").read_text(encoding="utf-8"))
-    except (IndexMissing, OSError, ValueError):
+        return store.read_documents(folder, store.read_info(folder))
+    except (IndexMissing, IndexMismatch, IndexCorrupt):
         return []
-    return [
-        Document(**{**d, "date": dt.date.fromisoformat(d["date"]) if d.get("date") else None})
-        for d in raw
-    ]
 
 
 def meeting_of(index_dir: Path, doc_id: str) -> dict[str, Any] | None:

@@ -353,6 +353,27 @@ def write_build(
     return final
 
 
+def process_releases(
+    docs: list[Document],
+    index_dir: Path,
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+    progress: Callable[[BuildProgress], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, TermCounts, list[list[Found]]]:
+    """What a build does with each release, and an update with the new and changed ones: split
+    into units, embedded (through the cache), tokenized for BM25 and read for meetings.
+    Returns (unit_doc, spans, vectors, passages the model encoded, term counts, reports)."""
+    unit_doc, spans = split_corpus(docs, embedder.max_chars)
+    texts = [embedding_text(docs[d], s, e) for d, (s, e) in zip(unit_doc, spans, strict=True)]
+    cache = open_cache(index_dir, embedder)
+    try:
+        vectors, encoded = embed_units(texts, embedder, cache, progress)
+    finally:
+        cache.close()
+    terms = TermCounts.of(bm25_terms(docs, unit_doc, spans, tokenizer))
+    return unit_doc, spans, vectors, encoded, terms, find_meetings(docs, progress)
+
+
 def build_unlocked(
     corpus_dir: Path,
     index_dir: Path,
@@ -373,15 +394,9 @@ def build_unlocked(
         raise CorpusError(f"no readable release in {corpus_dir}")
     if progress:
         progress(BuildProgress("load", 1, 1))
-    unit_doc, unit_span = split_corpus(docs, embedder.max_chars)
-    texts = [embedding_text(docs[d], s, e) for d, (s, e) in zip(unit_doc, unit_span, strict=True)]
-    cache = open_cache(index_dir, embedder)
-    try:
-        vectors, encoded = embed_units(texts, embedder, cache, progress)
-    finally:
-        cache.close()
-    terms = TermCounts.of(bm25_terms(docs, unit_doc, unit_span, tokenizer))
-    found = find_meetings(docs, progress)
+    unit_doc, unit_span, vectors, encoded, terms, found = process_releases(
+        docs, index_dir, embedder, tokenizer, progress
+    )
     meetings = catalogue(docs, found, unit_doc, unit_span, vectors)
     found_json = [[found_to_json(f) for f in fs] for fs in found]
     parts = Parts(
@@ -405,7 +420,7 @@ def build_unlocked(
         chunks=len(unit_doc),
         skipped=skipped,
         embedded=encoded,
-        reused=len(texts) - encoded,
+        reused=len(unit_doc) - encoded,
         seconds=seconds,
         index_dir=final,
         meetings=len(meetings),

@@ -38,17 +38,12 @@ from index.store.build import (
     Catalogued,
     Members,
     Parts,
-    bm25_terms,
     build_unlocked,
     catalogue,
-    embed_units,
-    embedding_text,
-    find_meetings,
     found_from_json,
     found_to_json,
-    open_cache,
+    process_releases,
     read_corpus_state,
-    split_corpus,
     write_build,
 )
 from index.store.corpus import Fingerprint, code_version, load_releases, scan_corpus
@@ -311,15 +306,10 @@ def _fresh(
 ) -> tuple[_Source, int]:
     """New and changed releases split, embedded (through the cache), tokenized and read for
     meetings, as a full build does; returns them and the passages the model encoded."""
-    unit_doc, spans = split_corpus(docs, embedder.max_chars)
-    texts = [embedding_text(docs[d], s, e) for d, (s, e) in zip(unit_doc, spans, strict=True)]
-    cache = open_cache(root, embedder)
-    try:
-        vectors, embedded = embed_units(texts, embedder, cache, progress)
-    finally:
-        cache.close()
-    terms = TermCounts.of(bm25_terms(docs, unit_doc, spans, tokenizer))
-    found = [[found_to_json(f) for f in fs] for fs in find_meetings(docs, progress)]
+    unit_doc, spans, vectors, embedded, terms, reports = process_releases(
+        docs, root, embedder, tokenizer, progress
+    )
+    found = [[found_to_json(f) for f in fs] for fs in reports]
     starts = _starts(unit_doc, len(docs), root)
     return _Source(docs, starts, spans, vectors, terms, found), embedded
 
