@@ -22,6 +22,12 @@ def date_arg(value: str) -> dt.date:
     return parsed
 
 
+def path_args(parser: argparse.ArgumentParser) -> None:
+    """``--corpus`` and ``--index``, as the commands that read or write both take them."""
+    parser.add_argument("--corpus", help="corpus folder (default: SECBRIEF_CORPUS_DIR or corpus/)")
+    parser.add_argument("--index", help="index folder (default: SECBRIEF_INDEX_DIR or data/index)")
+
+
 def load_embedder(settings: Settings) -> Embedder:
     from index.model.embed import load_embedder as load
 

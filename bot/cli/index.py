@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.cli.common import load_embedder, prepare_lexicon
+from bot.cli.common import load_embedder, path_args, prepare_lexicon
 from bot.settings import settings_from_args
 
 if TYPE_CHECKING:
@@ -93,12 +93,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         dest="action", required=True
     )
     build = idx.add_parser("build", help="build the index from the corpus folder")
-    build.add_argument("--corpus", help="corpus folder (default: SECBRIEF_CORPUS_DIR or corpus/)")
-    build.add_argument("--index", help="index folder (default: SECBRIEF_INDEX_DIR or data/index)")
+    path_args(build)
     build.set_defaults(func=cmd_build)
     update = idx.add_parser(
         "update", help="update the index with the releases added, changed or removed"
     )
-    update.add_argument("--corpus", help="corpus folder (default: SECBRIEF_CORPUS_DIR or corpus/)")
-    update.add_argument("--index", help="index folder (default: SECBRIEF_INDEX_DIR or data/index)")
+    path_args(update)
     update.set_defaults(func=cmd_update)

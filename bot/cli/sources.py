@@ -15,7 +15,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from bot.cli.common import load_embedder
+from bot.cli.common import load_embedder, path_args
 from bot.cli.index import ProgressLine, update_line
 from bot.settings import Settings, fetch_policy, settings_from_args
 
@@ -141,11 +141,6 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _paths(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--corpus", help="corpus folder (default: SECBRIEF_CORPUS_DIR or corpus/)")
-    parser.add_argument("--index", help="index folder (default: SECBRIEF_INDEX_DIR or data/index)")
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     src = sub.add_parser("sources", help="the feeds and pages the corpus follows")
     actions = src.add_subparsers(dest="action", required=True)
@@ -154,24 +149,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--name", help="short name, also its folder under corpus/sources/")
     add.add_argument("--kind", choices=("feed", "listing", "page"), help="default: detected")
     add.add_argument("--match", help="listing pages: only links whose URL matches this regex")
-    _paths(add)
+    path_args(add)
     add.set_defaults(func=cmd_sources_add)
     lst = actions.add_parser("list", help="the sources, their last fetch and releases held")
     lst.add_argument("--json", action="store_true", help="as a JSON list")
-    _paths(lst)
+    path_args(lst)
     lst.set_defaults(func=cmd_sources_list)
     rm = actions.add_parser("remove", help="stop following a source")
     rm.add_argument("name")
     rm.add_argument("--purge", action="store_true", help="also delete its releases and reindex")
-    _paths(rm)
+    path_args(rm)
     rm.set_defaults(func=cmd_sources_remove)
 
     fetch = sub.add_parser("fetch", help="fetch new releases of the sources, update the index")
     fetch.add_argument("--source", help="only this source")
-    _paths(fetch)
+    path_args(fetch)
     fetch.set_defaults(func=cmd_fetch)
 
     ing = sub.add_parser("ingest", help="add one release (a file or a URL) to corpus and index")
     ing.add_argument("target", metavar="PATH_OR_URL")
-    _paths(ing)
+    path_args(ing)
     ing.set_defaults(func=cmd_ingest)

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from index.errors import CorpusError, FetchError
-from index.ingest.loaders import SUFFIXES, load_file, read_sidecar, sidecar_path
+from index.ingest.loaders import SUFFIXES, corpus_files, load_file, read_sidecar, sidecar_path
 from index.schema import Document
 
 # media type -> the file suffix a release of that type is saved with
@@ -75,13 +75,7 @@ def release_files(folder: Path) -> list[Path]:
     """The release files under ``folder`` (recursively; hidden ones and sidecars left out)."""
     if not folder.is_dir():
         return []
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+    return [p for _, p in corpus_files(folder) if p.suffix.lower() in SUFFIXES]
 
 
 def held_urls(corpus_dir: Path) -> dict[str, str]:

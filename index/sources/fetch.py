@@ -94,8 +94,8 @@ def meeting_of(index_dir: Path, doc_id: str) -> dict[str, Any] | None:
     """The catalogue meeting (as stored) that lists release ``doc_id``, if any."""
     try:
         folder = store.resolve(index_dir)
-        meetings = json.loads((folder / "meetings.json").read_text(encoding="utf-8"))
-    except (IndexMissing, OSError, ValueError):
+        meetings = json.loads(store.read_checked(folder, store.read_info(folder), "meetings.json"))
+    except (IndexMissing, IndexMismatch, IndexCorrupt, ValueError):
         return None
     for meeting in meetings:
         if any(s.get("path") == doc_id for s in meeting.get("sources", [])):
