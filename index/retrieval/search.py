@@ -73,6 +73,7 @@ class Retriever(Declining):
             np.array([d.lang for d in data.docs])[data.unit_doc] if len(data.docs) else np.array([])
         )
         self._unit_langs = sorted(set(self._unit_lang.tolist()))
+        self._doc_lang = np.array([d.lang for d in data.docs])
         df = np.diff(data.bm25.weights.indptr) if data.bm25.weights.shape[1] else np.zeros(0)
         self._idf = np.log1p((len(data.unit_doc) - df + 0.5) / (df + 0.5))
         # units without a whole sentence: headings, photo captions, link lines (about 22 us a
@@ -187,8 +188,10 @@ class Retriever(Declining):
         mask = np.ones(n, dtype=bool) if allowed is None else allowed[self.data.unit_doc]
         fused = self._fuse(q_lang, dense, bm25, terms, mask)
         found = None
-        if p.mode == "hybrid" and p.translate_weight and self.lexicon is not None:
+        sets: list[TermSet] = []
+        if p.mode == "hybrid" and self.lexicon is not None and (p.translate_weight or p.lead_share):
             sets = question_sets(focus, q_lang, self.lexicon, self.tokenizer)
+        if p.mode == "hybrid" and p.translate_weight and self.lexicon is not None:
             # with filters, what the question's language holds is judged on all its releases
             everywhere = np.ones(n, dtype=bool)
             ranked = (
@@ -197,6 +200,9 @@ class Retriever(Declining):
             found = self._translated(q_lang, ranked, mask, sets, period)
             ranks = rrf(np.where(found.scores > 0, found.scores, -np.inf), p.candidates, p.rrf_k)
             fused += p.translate_weight * ranks
+        if p.release_weight and p.mode != "bm25":
+            releases = self._release_ranks(dense, mask)
+            fused += np.where(fused > 0, p.release_weight * releases[self.data.unit_doc], 0.0)
         self._cut_back(fused)
         fused += self._preferences(q, fused)
         event = self._event_releases(fused)
@@ -208,6 +214,16 @@ class Retriever(Declining):
                 Scored(u, float(fused[u]), float(dense[u]), float(bm25[u]))
                 for u in self._event_siblings(event, qvec, q_lang, mask)
             ]
+        if (
+            siblings
+            and scored
+            and p.lead_share
+            and self._unit_lang[scored[0].unit] == q_lang
+            and self._elsewhere(sets, event, q_lang) >= p.lead_share
+        ):
+            # the answer stands in the event's other-language release: its sentence leads
+            lead = replace(siblings[0], fused=scored[0].fused)
+            scored = [lead, *(s for s in scored if s.unit != lead.unit)]
         return Scores(
             scored,
             dense,
@@ -358,6 +374,57 @@ class Retriever(Declining):
         for e in self._doc_events[int(self.data.unit_doc[best])]:
             held[self._event_docs[e]] = True
         return held
+
+    def _release_ranks(self, dense: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Reciprocal-rank scores of the releases (per document), ranked within each language
+        by the mean similarity of their (up to) three best units the dense search found."""
+        found = np.flatnonzero(mask & (dense > -1.0))
+        out = np.zeros(len(self.docs), dtype=np.float64)
+        if not len(found):
+            return out
+        docs = self.data.unit_doc[found]
+        sims = dense[found].astype(np.float64)
+        order = np.lexsort((-sims, docs))
+        docs, sims = docs[order], sims[order]
+        starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+        place = np.arange(len(docs)) - np.repeat(starts, np.diff(np.r_[starts, len(docs)]))
+        best = place < 3
+        total = np.bincount(docs[best], weights=sims[best], minlength=len(self.docs))
+        count = np.bincount(docs[best], minlength=len(self.docs))
+        mean = np.where(count > 0, total / np.maximum(count, 1), -np.inf)
+        for lang in self._unit_langs:
+            out += rrf(np.where(self._doc_lang == lang, mean, -np.inf), len(out), self.params.rrf_k)
+        return out
+
+    def _elsewhere(self, sets: list[TermSet], event: np.ndarray, q_lang: str) -> float:
+        """The share of the question's word weight that the event's other-language releases
+        hold (translated) and its own-language releases lack, 0-1.
+
+        A question about a detail only the other language's release gives uses words that
+        release holds and the own-language release of the same event does not ("the facility
+        visited", 「約40分間」); a question the own-language release answers does not.
+        """
+        if not sets or not event.any():
+            return 0.0
+        in_event = event[self.data.unit_doc]
+        same = self._unit_lang == q_lang
+        own, other = in_event & same, in_event & ~same
+        bm25 = self.data.bm25
+        unseen = float(self._idf.max()) if len(self._idf) else 0.0
+        total = elsewhere = 0.0
+        for term_set in sets:
+            known = [self._idf[bm25.vocab[t]] for t in term_set.source if t in bm25.vocab]
+            weight = float(sum(known)) if known else unseen
+            total += weight
+            postings = bm25.postings(term_set.source)
+            if postings is not None and own[postings[0]].any():
+                continue
+            for target in term_set.targets or (term_set.source,):
+                found = bm25.postings(target)
+                if found is not None and other[found[0]].any():
+                    elsewhere += weight
+                    break
+        return elsewhere / total if total else 0.0
 
     def _event_siblings(
         self, event: np.ndarray, qvec: np.ndarray, q_lang: str, mask: np.ndarray
