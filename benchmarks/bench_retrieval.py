@@ -42,6 +42,7 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("two passages per release", {"per_doc": 2}),
     ("no figure check", {"figure_depth": 0}),
     ("no round check", {"round_check": False}),
+    ("no partner check", {"partner_check": False}),
 ]
 
 QA_SETS = [

@@ -26,6 +26,7 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "no_period_empty": "No release in the corpus is from {period}.",
         "no_round": "No release about a {series} from {period}. The corpus holds these rounds:",
+        "no_partners": "No release in the corpus reports a meeting of {countries}.",
         "amount": "amount",
         "percentage": "percentage",
         "headcount": "number of people",
@@ -109,6 +110,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_period": "{period}の発表はコーパスにありません（収録は{first}から{last}まで）。",
         "no_period_empty": "{period}の発表はコーパスにありません。",
         "no_round": "{period}の{series}に関する発表はありません。コーパスにある回:",
+        "no_partners": "{countries}の会合を報じる発表はコーパスにありません。",
         "amount": "金額",
         "percentage": "割合",
         "headcount": "人数",
@@ -205,9 +207,24 @@ def period_text(start: dt.date, end: dt.date, lang: str) -> str:
     return start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
 
 
+# country names that take "the" in running English text
+_ARTICLE = frozenset({"United", "Republic", "Philippines", "Netherlands"})
+
+
 def decline_lines(answer: Answer, lang: str) -> list[str] | None:
-    """Why a question about a time was declined ("period", "round"), as plain lines (the
-    front ends escape them), or None for the other reasons."""
+    """Why a question was declined when the catalogue or the dates say why ("period",
+    "round", "partners"), as plain lines (the front ends escape them), or None for the other
+    reasons."""
+    if answer.missing == "partners" and answer.partners:
+        from index.meetings.catalogue import country_label
+
+        names = [country_label(code, lang) for code in answer.partners]
+        if lang != "ja":  # "the United Kingdom", "the Philippines"
+            names = [f"the {n}" if n.split()[0] in _ARTICLE else n for n in names]
+        joined = (
+            "・".join(names) if lang == "ja" else " and ".join([", ".join(names[:-1]), names[-1]])
+        )
+        return [t(lang, "no_partners", countries=joined)]
     if answer.period is None or answer.missing not in ("period", "round"):
         return None
     when = period_text(*answer.period, lang)

@@ -106,7 +106,8 @@ class Answer:
     suggestions: list[Document] = field(default_factory=list)
     # why it was not answered (None: nothing in the corpus is close to it): the kind of figure
     # the question asks for and no passage states ("amount", "percentage", "headcount",
-    # "duration", "next"; see index.retrieval.answertype), or "period" or "round" (below)
+    # "duration", "next"; see index.retrieval.answertype), or "period", "round" or
+    # "partners" (below)
     missing: str | None = None
     # the time the question names (first and last day), for the declines that depend on it:
     # missing == "period" (no release is from that time) and "round" (the meeting series the
@@ -115,6 +116,9 @@ class Answer:
     rounds: list[Round] = field(default_factory=list)
     # the first and last release dates of the corpus (for missing == "period")
     held: tuple[dt.date, dt.date] | None = None
+    # missing == "partners": the countries (codes: "JP", "GB") of the meeting the question
+    # names, which no release reports a meeting of
+    partners: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -335,7 +335,9 @@ _LATEST = re.compile(
 )
 
 
-def _question_kinds(question: str) -> list[tuple[Kind, tuple[str, ...]]]:
+def question_kinds(question: str) -> list[tuple[Kind, tuple[str, ...]]]:
+    """The meeting formats a question names, each with the partner countries its prefix gives
+    ("the Japan-U.K. defense ministers" -> defense, (JP, GB))."""
     titled = re.sub(r"\b([a-z])", lambda m: m.group(1).upper(), question)
     found = name_mentions(question) + name_mentions(titled)
     return [(m.kind, m.countries) for m in found]
@@ -358,7 +360,7 @@ def meetings_named(
 ) -> list[Meeting]:
     """The meetings whose format (and partners, when given) the question names (``series``:
     :func:`series_index` of ``meetings``, for callers asking many questions)."""
-    kinds = _question_kinds(question)
+    kinds = question_kinds(question)
     found: list[int] = []
     for members in (series if series is not None else series_index(meetings)).values():
         if _names_series(question, meetings[members[0]], kinds):

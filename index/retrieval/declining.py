@@ -2,7 +2,9 @@
 
 Each decline says why (:class:`Decline`): the question is no closer to any passage than
 off-topic probes get; it names a time no release is from; it names a meeting series and a time
-when the corpus holds no round of that series (the rounds it holds are listed); or what it asks
+when the corpus holds no round of that series (the rounds it holds are listed); it names a
+meeting by partner countries no release reports a meeting of ("the Japan-U.K. defense
+ministers"); or what it asks
 for is a kind of thing none of its best passages states (a figure, a length of time, a next
 meeting: :mod:`index.retrieval.answertype`).
 """
@@ -17,7 +19,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.ingest.dates import Period, query_period
-from index.meetings.catalogue import Meeting, SeriesIndex, meetings_named
+from index.meetings.catalogue import Meeting, SeriesIndex, meetings_named, question_kinds
+from index.meetings.names import (
+    EN_PREFIX_RE,
+    JA_PREFIX_RE,
+    countries_of_en_prefix,
+    countries_of_ja_prefix,
+)
 from index.retrieval.passages import Passages
 from index.retrieval.ranking import Scores
 from index.schema import Document, Hit, Round
@@ -27,11 +35,13 @@ from index.schema import Document, Hit, Round
 class Decline:
     """Why a question is declined: ``reason`` is "none" (nothing in the corpus is close to
     it), "period" (no release is from the time it names), "round" (the meeting series it
-    names held no round the corpus reports at that time; ``rounds`` are those it does), a
+    names held no round the corpus reports at that time; ``rounds`` are those it does),
+    "partners" (no release reports a meeting of the countries it names: ``partners``), a
     figure kind, "duration" or "next" (:mod:`index.retrieval.answertype`)."""
 
     reason: str
     rounds: list[Round] = field(default_factory=list)
+    partners: tuple[str, ...] = ()
     # for a figure none states: the releases of the question's event, to read for oneself
     releases: list[Document] = field(default_factory=list)
 
@@ -51,6 +61,7 @@ class Declining(Passages):
     _folded: dict[int, str]  # releases' text in NFKC, casefold (filled when first needed)
     _meetings: list[Meeting]
     _series: SeriesIndex
+    _prefixes: set[frozenset[str]] | None  # partner prefixes releases write (when first needed)
 
     def decline(self, scores: Scores, hits: list[Hit]) -> Decline | None:
         """Why the corpus cannot answer the question ``scores`` were made for, or None when its
@@ -69,6 +80,9 @@ class Declining(Passages):
         rounds = self._missing_round(question, period) if self.params.round_check else None
         if rounds:
             return Decline("round", rounds)
+        partners = self._missing_partners(question) if self.params.partner_check else None
+        if partners:
+            return Decline("partners", partners=partners)
         missing = self._missing_figure(scores, hits)
         if missing is None:
             return None
@@ -100,6 +114,36 @@ class Declining(Passages):
                 return None
         ordered = sorted(named, key=lambda m: m.date_start, reverse=True)
         return [Round(m.name_ja, m.name_en, m.date_start, m.place_ja, m.place_en) for m in ordered]
+
+    def _missing_partners(self, question: str) -> tuple[str, ...] | None:
+        """The countries of the meeting ``question`` names by its partners ("the Japan-U.K.
+        defense ministers", 「日印防衛相会談」) when no meeting of the catalogue joins them all and
+        no release writes that prefix (the catalogue may miss a meeting a release reports; a
+        prefix of more countries, "Japan-U.S.-Australia-India", names another meeting); None
+        otherwise, or when the question names no partners."""
+        for _, countries in question_kinds(question):
+            wanted = set(countries)
+            if len(wanted) < 2:
+                continue
+            if any(wanted <= set(m.countries) for m in self._meetings):
+                continue
+            if wanted in self._partner_prefixes():
+                continue
+            return tuple(countries)
+        return None
+
+    def _partner_prefixes(self) -> set[frozenset[str]]:
+        """The partner prefixes the releases write (日米豪, "U.S.-Japan-ROK"), as country sets,
+        each once (worked out on first use)."""
+        if self._prefixes is None:
+            found: set[frozenset[str]] = set()
+            for doc in self.docs:
+                for m in re.finditer(JA_PREFIX_RE, doc.text):
+                    found.add(frozenset(countries_of_ja_prefix(m.group())))
+                for m in re.finditer(EN_PREFIX_RE, doc.text):
+                    found.add(frozenset(countries_of_en_prefix(m.group())))
+            self._prefixes = found
+        return self._prefixes
 
     def _missing_figure(self, scores: Scores, hits: list[Hit]) -> str | None:
         """The kind of figure the question asks for, if none of the best passages (from the

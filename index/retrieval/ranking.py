@@ -92,6 +92,9 @@ class SearchParams:
     # A question naming a meeting series and a time is declined when the corpus holds no
     # round of that series then; the decline lists the rounds it holds.
     round_check: bool = True
+    # A question naming a meeting by partner countries (「日英」, "Japan-India") that no meeting
+    # of the catalogue, nor any release's partner prefix, joins is declined, saying so.
+    partner_check: bool = True
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ class Retriever(Declining):
             dtype=bool,
         )
         self._publisher_docs: dict[str, np.ndarray] = {}
+        self._prefixes: set[frozenset[str]] | None = None
         self._speller: Speller | None = None
         self._folded: dict[int, str] = {}
         # whether each unit names a person: -1 until a question asking who needs it
@@ -502,11 +503,12 @@ class Retriever(Declining):
             q_lang,
             False,
             [],
-            why.releases or ([] if why.reason == "round" else suggestions[:3]),
+            why.releases or ([] if why.reason in ("round", "partners") else suggestions[:3]),
             None if why.reason == "none" else why.reason,
             None if period is None else (period.start, period.end),
             why.rounds,
             self._held,
+            why.partners,
         )
 
 

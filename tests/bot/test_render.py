@@ -151,6 +151,19 @@ def test_a_missing_round_is_said_with_the_rounds_held(lang: str, said: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "No release in the corpus reports a meeting of Japan and the United Kingdom."),
+        ("ja", "日本・英国の会合を報じる発表はコーパスにありません。"),
+    ],
+)
+def test_a_meeting_of_partners_no_release_reports_is_said(lang: str, said: str) -> None:
+    answer = Answer("q?", lang, False, [], [], "partners", partners=("JP", "GB"))
+    (reply,) = render.answer_replies(answer, lang)
+    assert said in reply.content
+
+
+@pytest.mark.parametrize(
     ("text", "locale", "lang"),
     [
         ("日米韓の覚書は何に署名した？", "en-US", "ja"),

@@ -427,6 +427,34 @@ def test_a_round_the_corpus_does_not_hold_is_declined_with_the_rounds_it_does(
     ).answered
 
 
+def test_a_meeting_of_partners_no_release_reports_is_declined_saying_so(
+    retriever: Retriever,
+) -> None:
+    # no release reports a Japan-U.K. or a Japan-India meeting (the corpus writes
+    # "Japan-U.S.-Australia-India" once, another meeting)
+    for question, partners in (
+        ("What did the Japan-U.K. defense ministers agree on at their 2024 meeting?", ("JP", "GB")),
+        ("2024年の日印防衛相会談では何が合意されたか", ("JP", "IN")),
+        ("what came out of the japan-india 2+2", ("JP", "IN")),
+    ):
+        answer = retriever.ask(question)
+        assert not answer.answered and answer.missing == "partners" and not answer.hits
+        assert answer.partners == partners and not answer.suggestions
+    # partners of a meeting the corpus reports, all or some of them, are answered
+    for question in (
+        "When was the last U.S.-Japan-ROK defense ministers meeting?",
+        "日米韓防衛相会談で署名された文書は何か",
+        "What did the Japan-Philippines defense ministers discuss in May 2024?",
+    ):
+        assert retriever.ask(question).answered, question
+    # without the check, passages about other meetings were quoted
+    assert (
+        retriever.with_params(partner_check=False)
+        .ask("What did the Japan-U.K. defense ministers agree on at their 2024 meeting?")
+        .answered
+    )
+
+
 def test_the_decline_names_the_rounds_in_the_terminal(retriever: Retriever) -> None:
     from bot.cli import format_answer
 
@@ -435,6 +463,8 @@ def test_the_decline_names_the_rounds_in_the_terminal(retriever: Retriever) -> N
     assert "from 2022" in text and "- 2024-07-28" in text and "- 2023-01-11" in text
     ja = format_answer(retriever.ask("2026年のEDDでは何が話し合われたか"))
     assert "2026年の発表はコーパスにありません" in ja and "2025-" in ja
+    partners = format_answer(retriever.ask("When did the Japan-UK 2+2 last meet?"))
+    assert "No release in the corpus reports a meeting of Japan and the United Kingdom." in partners
 
 
 def test_a_time_named_ranks_that_times_releases_first(retriever: Retriever) -> None:
