@@ -29,7 +29,6 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("no meeting preference", {"meeting_bonus": 0.0}),
     ("no event slots for the other language", {"event_slots": False}),
     ("event slots ranked by the model alone", {"event_novelty": 0.0}),
-    ("no lead for the other language's release", {"lead_share": 0.0}),
     ("no release ranks", {"release_weight": 0.0}),
     ("no publisher preference", {"publisher_bonus": 0.0}),
     ("dates kept in query", {"bm25_drop_dates": False, "dense_drop_dates": False}),
@@ -49,6 +48,7 @@ QA_SETS = [
     DEV_QA,
     ROOT / "tests" / "data" / "heldout-qa.tsv",
     ROOT / "tests" / "data" / "unseen-qa.tsv",
+    ROOT / "tests" / "data" / "fresh-qa.tsv",
 ]
 
 

@@ -52,10 +52,6 @@ class SearchParams:
     # against their counterparts in the question's language, weighted by event_novelty).
     event_slots: bool = True
     event_novelty: float = 0.5
-    # The event's other-language sentence leads (is shown first) when at least this share of
-    # the question's word weight stands, translated, in the event's other-language releases
-    # and nowhere in its own-language ones (0: never; Retriever._elsewhere).
-    lead_share: float = 0.4
     # Releases are ranked too, by the mean similarity of their three best units (within each
     # language, as units are), and fused with this weight: a release about the question as a
     # whole outranks one with a single sentence that happens to match (Retriever._release_ranks).

@@ -189,10 +189,8 @@ class Retriever(Declining):
         mask = np.ones(n, dtype=bool) if allowed is None else allowed[self.data.unit_doc]
         fused = self._fuse(q_lang, dense, bm25, terms, mask)
         found = None
-        sets: list[TermSet] = []
-        if p.mode == "hybrid" and self.lexicon is not None and (p.translate_weight or p.lead_share):
-            sets = question_sets(focus, q_lang, self.lexicon, self.tokenizer)
         if p.mode == "hybrid" and p.translate_weight and self.lexicon is not None:
+            sets = question_sets(focus, q_lang, self.lexicon, self.tokenizer)
             # with filters, what the question's language holds is judged on all its releases
             everywhere = np.ones(n, dtype=bool)
             ranked = (
@@ -215,16 +213,6 @@ class Retriever(Declining):
                 Scored(u, float(fused[u]), float(dense[u]), float(bm25[u]))
                 for u in self._event_siblings(event, qvec, q_lang, mask)
             ]
-        if (
-            siblings
-            and scored
-            and p.lead_share
-            and self._unit_lang[scored[0].unit] == q_lang
-            and self._elsewhere(sets, event, q_lang) >= p.lead_share
-        ):
-            # the answer stands in the event's other-language release: its sentence leads
-            lead = replace(siblings[0], fused=scored[0].fused)
-            scored = [lead, *(s for s in scored if s.unit != lead.unit)]
         return Scores(
             scored,
             dense,
@@ -396,36 +384,6 @@ class Retriever(Declining):
         for lang in self._unit_langs:
             out += rrf(np.where(self._doc_lang == lang, mean, -np.inf), len(out), self.params.rrf_k)
         return out
-
-    def _elsewhere(self, sets: list[TermSet], event: np.ndarray, q_lang: str) -> float:
-        """The share of the question's word weight that the event's other-language releases
-        hold (translated) and its own-language releases lack, 0-1.
-
-        A question about a detail only the other language's release gives uses words that
-        release holds and the own-language release of the same event does not ("the facility
-        visited", 「約40分間」); a question the own-language release answers does not.
-        """
-        if not sets or not event.any():
-            return 0.0
-        in_event = event[self.data.unit_doc]
-        same = self._unit_lang == q_lang
-        own, other = in_event & same, in_event & ~same
-        bm25 = self.data.bm25
-        unseen = float(self._idf.max()) if len(self._idf) else 0.0
-        total = elsewhere = 0.0
-        for term_set in sets:
-            known = [self._idf[bm25.vocab[t]] for t in term_set.source if t in bm25.vocab]
-            weight = float(sum(known)) if known else unseen
-            total += weight
-            postings = bm25.postings(term_set.source)
-            if postings is not None and own[postings[0]].any():
-                continue
-            for target in term_set.targets or (term_set.source,):
-                found = bm25.postings(target)
-                if found is not None and other[found[0]].any():
-                    elsewhere += weight
-                    break
-        return elsewhere / total if total else 0.0
 
     def _event_siblings(
         self, event: np.ndarray, qvec: np.ndarray, q_lang: str, mask: np.ndarray
