@@ -375,6 +375,21 @@ def test_held_out_questions(retriever: Retriever) -> None:
     assert wrongly_declined == 0
 
 
+@pytest.mark.parametrize("name", ["heldout-qa.tsv", "unseen-qa.tsv", "fresh-qa.tsv"])
+def test_the_held_out_sets_quote_their_releases_verbatim(retriever: Retriever, name: str) -> None:
+    # each answer span stands in its release's text as loaded; unanswerable rows name none
+    from index.retrieval.evaluate import read_qa
+
+    items = read_qa(ROOT / "tests" / "data" / name)
+    texts = {d.path: d.text for d in retriever.docs}
+    assert len(items) >= 24 and any(item.doc_file is None for item in items)
+    for item in items:
+        if item.doc_file is None:
+            assert item.answer_span is None and item.kind == "none", item.id
+        else:
+            assert item.answer_span and item.answer_span in texts[item.doc_file], item.id
+
+
 def test_the_meeting_preference_resolves_a_meeting_named_without_a_time(
     retriever: Retriever,
 ) -> None:
