@@ -195,7 +195,14 @@ def t(lang: str, key: str, **params: object) -> str:
 
 
 def period_text(start: dt.date, end: dt.date, lang: str) -> str:
-    """A time a question names, as people write it: "2023", "December 2023", 「2023年12月」."""
+    """A time a question names, as people write it: "2023", "December 2023", 「2023年12月」;
+    an open span as "2024-04-01 or later", 「2024-04-01以降」."""
+    from index.ingest.dates import EARLIEST, LATEST
+
+    if end == LATEST:
+        return f"{start.isoformat()}以降" if lang == "ja" else f"{start.isoformat()} or later"
+    if start == EARLIEST:
+        return f"{end.isoformat()}以前" if lang == "ja" else f"{end.isoformat()} or earlier"
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
         years = str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
         return f"{years}年" if lang == "ja" and start.year == end.year else years

@@ -464,6 +464,23 @@ def time_mentions(question: str, today: dt.date | None = None) -> list[DateMenti
     return group
 
 
+# A time the question's subject follows or precedes ("the 2+2 after the April 2024 summit",
+# 「2024年4月の首脳会談を受けて」): English puts the word before the date, Japanese after the
+# noun the date qualifies (「の…の後」, not across a comma).
+_AFTER_EN = re.compile(
+    r"\b(?:after|following|followed|since|succeeding)\s+(?:the\s+|an?\s+)?\Z", re.I
+)
+_BEFORE_EN = re.compile(
+    r"\b(?:before|preceding|preceded|prior\s+to|ahead\s+of)\s+(?:the\s+|an?\s+)?\Z", re.I
+)
+_JA_NOUN = r"(?:の[^、。,.!?！？\s]{1,20}?)?"
+_AFTER_JA = re.compile(_JA_NOUN + r"(?:を受け|以降|以後|より後|の後(?!半)|の直後|の翌)")
+_BEFORE_JA = re.compile(_JA_NOUN + r"(?:以前|より前|の前(?!回|半)|の直前|に先立)")
+# the ends of an open span: the first and last days any release can have
+EARLIEST = dt.date(1, 1, 1)
+LATEST = dt.date(9999, 12, 31)
+
+
 def query_period(question: str, today: dt.date | None = None) -> Period | None:
     """The period a question names, or None when it names no time.
 
@@ -472,7 +489,10 @@ def query_period(question: str, today: dt.date | None = None) -> Period | None:
     "last month") are resolved against ``today`` (default: the current date). Mentions joined
     to the first ("2023 and 2024") give the span from the earliest to the latest, at the
     coarsest precision named (see :func:`time_mentions`). Months and days written without a
-    year (「12月10日」) are not a period on their own.
+    year (「12月10日」) are not a period on their own. A time the subject follows or precedes
+    ("after the April 2024 summit", 「2024年12月の協議の後」, "before 2024") gives an open span
+    from that time on (up to ``LATEST``) or up to its end (from ``EARLIEST``): the time named
+    itself stays in it, as what followed a summit may fall in the summit's month.
     """
     mentions = time_mentions(question, today)
     if not mentions:
@@ -480,4 +500,10 @@ def query_period(question: str, today: dt.date | None = None) -> Period | None:
     start = min(m.date_start for m in mentions)
     end = max(mention_end(m) for m in mentions)
     precision = max((m.precision for m in mentions), key=lambda p: _RANK[p])
+    folded = fold(question)
+    before_text, after_text = folded[: mentions[0].start], folded[mentions[-1].end :]
+    if _AFTER_EN.search(before_text) or _AFTER_JA.match(after_text):
+        end = LATEST
+    elif _BEFORE_EN.search(before_text) or _BEFORE_JA.match(after_text):
+        start = EARLIEST
     return Period(start, end, precision)

@@ -7,7 +7,15 @@ import itertools
 
 import pytest
 
-from index.ingest.dates import DateMention, Period, find_dates, parse_date, query_period
+from index.ingest.dates import (
+    EARLIEST,
+    LATEST,
+    DateMention,
+    Period,
+    find_dates,
+    parse_date,
+    query_period,
+)
 
 D = dt.date
 
@@ -276,6 +284,33 @@ def test_query_period_in_both_languages(question: str, period: Period) -> None:
 )
 def test_query_period_none_when_no_time_is_named(question: str) -> None:
     assert query_period(question, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        # the time of another event the subject follows: from that time on
+        ("Which 2+2 followed the April 2024 summit?", D(2024, 4, 1), LATEST),
+        ("what did the 2+2 after the april 2024 summit decide", D(2024, 4, 1), LATEST),
+        ("EDDs held since 2023", D(2023, 1, 1), LATEST),
+        ("2024年4月の首脳会談を受けて開かれた日米2+2", D(2024, 4, 1), LATEST),
+        ("2024年12月の日米拡大抑止協議の後、次回はいつ", D(2024, 12, 1), LATEST),
+        ("2024年4月以降のEDD", D(2024, 4, 1), LATEST),
+        # ... or precedes: up to its end
+        ("Which EDD came before the Dec 2024 one?", EARLIEST, D(2024, 12, 31)),
+        ("2024年7月の2+2に先立つ協議", EARLIEST, D(2024, 7, 31)),
+        # not a bound: a range, 「今後」 (from now on), 「前回」 (the last one), a comma between
+        ("2024年12月10日から12日まで行われた協議", D(2024, 12, 10), D(2024, 12, 12)),
+        ("2024年7月の会談で今後の協力について何を確認したか", D(2024, 7, 1), D(2024, 7, 31)),
+        ("2024年12月の前回会合", D(2024, 12, 1), D(2024, 12, 31)),
+        ("2024年7月の会談で、その後の協議は", D(2024, 7, 1), D(2024, 7, 31)),
+    ],
+)
+def test_a_time_the_subject_follows_or_precedes_is_an_open_span(
+    question: str, start: dt.date, end: dt.date
+) -> None:
+    period = query_period(question, today=TODAY)
+    assert period is not None and (period.start, period.end) == (start, end)
 
 
 def test_last_month_name_is_the_most_recent_past_one() -> None:

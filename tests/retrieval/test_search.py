@@ -465,8 +465,24 @@ def test_the_decline_names_the_rounds_in_the_terminal(retriever: Retriever) -> N
     assert "from 2022" in text and "- 2024-07-28" in text and "- 2023-01-11" in text
     ja = format_answer(retriever.ask("2026年のEDDでは何が話し合われたか"))
     assert "2026年の発表はコーパスにありません" in ja and "2025-" in ja
+    # a time the subject follows is an open span: no release from 2026 on
+    later = format_answer(retriever.ask("What happened at the EDD after 2026?"))
+    assert "No release in the corpus is from 2026-01-01 or later" in later
     partners = format_answer(retriever.ask("When did the Japan-UK 2+2 last meet?"))
     assert "No release in the corpus reports a meeting of Japan and the United Kingdom." in partners
+
+
+def test_a_time_of_another_event_the_subject_follows_is_no_period_to_decline(
+    retriever: Retriever,
+) -> None:
+    # no release is from April 2024: the 2+2 that followed that month's summit is later
+    for question in (
+        "Which 2+2 followed the April 2024 summit?",
+        "2024年4月の首脳会談を受けて開かれた日米2+2では何が決まったか",
+    ):
+        answer = retriever.ask(question)
+        assert answer.answered, question
+        assert all(h.doc.date and h.doc.date >= dt.date(2024, 4, 1) for h in answer.hits[:3])
 
 
 def test_a_time_named_ranks_that_times_releases_first(retriever: Retriever) -> None:
