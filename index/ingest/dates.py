@@ -481,7 +481,9 @@ EARLIEST = dt.date(1, 1, 1)
 LATEST = dt.date(9999, 12, 31)
 
 
-def query_period(question: str, today: dt.date | None = None) -> Period | None:
+def query_period(
+    question: str, today: dt.date | None = None, open_spans: bool = True
+) -> Period | None:
     """The period a question names, or None when it names no time.
 
     "the June 2024 EDD" and 「2022年6月の日米拡大抑止協議」 name a month, "in 2023" a year,
@@ -492,7 +494,8 @@ def query_period(question: str, today: dt.date | None = None) -> Period | None:
     year (「12月10日」) are not a period on their own. A time the subject follows or precedes
     ("after the April 2024 summit", 「2024年12月の協議の後」, "before 2024") gives an open span
     from that time on (up to ``LATEST``) or up to its end (from ``EARLIEST``): the time named
-    itself stays in it, as what followed a summit may fall in the summit's month.
+    itself stays in it, as what followed a summit may fall in the summit's month
+    (``open_spans=False``: the time named alone).
     """
     mentions = time_mentions(question, today)
     if not mentions:
@@ -500,6 +503,8 @@ def query_period(question: str, today: dt.date | None = None) -> Period | None:
     start = min(m.date_start for m in mentions)
     end = max(mention_end(m) for m in mentions)
     precision = max((m.precision for m in mentions), key=lambda p: _RANK[p])
+    if not open_spans:
+        return Period(start, end, precision)
     folded = fold(question)
     before_text, after_text = folded[: mentions[0].start], folded[mentions[-1].end :]
     if _AFTER_EN.search(before_text) or _AFTER_JA.match(after_text):

@@ -154,7 +154,12 @@ class Declining(Passages):
         if wanted is None or not depth:
             return None
         shown = hits if len(hits) >= depth else self.select(scores, depth, scores.lang)
-        inside = self._in_period(scores.period) if scores.period is not None else None
+        period = scores.period
+        if wanted.name == "next" and period is not None and scores.query is not None:
+            # the next round of the meeting the question names is announced in that
+            # meeting's releases: "after" the time it names does not widen them
+            period = query_period(scores.query.read, open_spans=False)
+        inside = self._in_period(period) if period is not None else None
         if inside is not None:  # a figure from another time does not answer
             shown = [hit for hit in shown if inside[self.doc_by_id[hit.doc.id]]]
         if any(wanted.stated_in(hit.chunk.text) for hit in shown):
