@@ -69,11 +69,9 @@ class Retriever(Declining):
         self._release_days = np.zeros((len(dates), width), dtype=np.int64)
         for i, row in enumerate(dates):
             self._release_days[i, : len(row)] = row
-        self._unit_lang = (
-            np.array([d.lang for d in data.docs])[data.unit_doc] if len(data.docs) else np.array([])
-        )
-        self._unit_langs = sorted(set(self._unit_lang.tolist()))
         self._doc_lang = np.array([d.lang for d in data.docs])
+        self._unit_lang = self._doc_lang[data.unit_doc] if len(data.docs) else np.array([])
+        self._unit_langs = sorted(set(self._unit_lang.tolist()))
         df = np.diff(data.bm25.weights.indptr) if data.bm25.weights.shape[1] else np.zeros(0)
         self._idf = np.log1p((len(data.unit_doc) - df + 0.5) / (df + 0.5))
         # units without a whole sentence: headings, photo captions, link lines (about 22 us a
