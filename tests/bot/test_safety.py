@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import threading
 import time
 
 import pytest
@@ -142,20 +144,26 @@ async def test_unexpected_error_gets_generic_reply_and_traceback_and_bot_keeps_r
 
 
 async def test_twenty_questions_at_once_never_block_the_event_loop(
-    fake: FakeDiscord, run_bot, make_settings, caplog: pytest.LogCaptureFixture
+    fake: FakeDiscord, run_bot, make_settings, monkeypatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await run_bot(make_settings(max_concurrent=4))
-    lag = 0.0
-    stop = asyncio.Event()
+    # What blocks the loop, asserted without a stopwatch (another process's load must not fail
+    # this test; the stall itself is measured by benchmarks/bench_bot.py --loop):
+    # 1. retrieval never runs on the loop's thread;
+    # 2. the loaded model and index are out of the collector's reach, so a full collection
+    #    triggered on the loop walks only what answering allocated (it walked ~500k objects,
+    #    0.15-0.3 s, before the heap was frozen at start-up);
+    # 3. every deferral within Discord's 3 s (the fake records a late one as a violation) and no
+    #    "heartbeat blocked" warning.
+    bot = await run_bot(make_settings(max_concurrent=4))
+    loop_thread = threading.get_ident()
+    threads: list[int] = []
+    real_ask = bot.service.retriever.ask
 
-    async def watch_loop() -> None:
-        nonlocal lag
-        while not stop.is_set():
-            before = time.perf_counter()
-            await asyncio.sleep(0.01)
-            lag = max(lag, time.perf_counter() - before - 0.01)
+    def ask(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real_ask(*args, **kwargs)
 
-    watcher = asyncio.create_task(watch_loop())
+    monkeypatch.setattr(bot.service.retriever, "ask", ask)
     questions = [
         "日米韓の覚書は何に署名した？",
         "Where did Japan host the December 2024 Extended Deterrence Dialogue?",
@@ -168,13 +176,14 @@ async def test_twenty_questions_at_once_never_block_the_event_loop(
             for i in range(20)
         ]
         await asyncio.gather(*(answer_of(fake, i, timeout=60) for i in inters))
-    stop.set()
-    await watcher
-    assert all(i.acked_at is not None and i.acked_at - i.created < 1.0 for i in inters)
+    assert len(threads) == 20 and loop_thread not in threads
+    frozen, walked = gc.get_freeze_count(), len(gc.get_objects())
+    assert frozen > 100_000, "the model and index were not frozen out of the collector's reach"
+    assert walked < frozen / 2, f"a full collection walks {walked} objects ({frozen} frozen)"
+    assert all(i.acked_at is not None for i in inters)
     assert all(i.original is not None and i.original.embeds for i in inters)
     queued = [i for i in inters if i.original and i.original.edits > 1]
     assert queued, "with 4 slots some of the 20 waited, and were told so"
-    assert lag < 0.25, f"the event loop stalled for {lag:.3f}s"
     assert not [r for r in caplog.records if "heartbeat blocked" in r.getMessage().lower()]
 
 
