@@ -100,7 +100,7 @@ def _report(
             texts,
             ranked=lambda q, r=undeclining: r.ask(q, k=10),
         )
-        by = {g: (r1, r5, mrr) for g, _, r1, r5, mrr in report.rows()}
+        by = {r.group: (r.r1, r.r5, r.mrr) for r in report.rows()}
         declined, unanswerable, wrong, answerable = report.declined()
         quoted, found = report.quotes()
         rows.append(

@@ -6,14 +6,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.common import date_arg, load_retriever
 from bot.settings import settings_from_args
 from bot.texts import decline_lines
-from index.errors import SecbriefError
+from index.errors import CorpusError, SecbriefError
 
 if TYPE_CHECKING:
     from index.schema import Answer
@@ -132,10 +132,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
         lambda q: retriever.ask(q, k=10),
         texts,
         ranked=lambda q: undeclining.ask(q, k=10),
+        seen=None if args.seen is None else seen_in(Path(args.seen)),
     )
     print(f"retrieval on {args.qa} ({len(items)} questions, mode {retriever.params.mode})")
     print(report.table())
     return 0
+
+
+def seen_in(folder: Path) -> Callable[[str], bool]:
+    """Whether a corpus path names a release of ``folder``: the same relative path there, or
+    the same file name anywhere under it (the evaluated index may hold it in a subfolder)."""
+    if not folder.is_dir():
+        raise CorpusError(f"--seen: {folder} is not a folder")
+    names = {p.name for p in folder.rglob("*") if p.is_file()}
+
+    def seen(path: str) -> bool:
+        return (folder / path).is_file() or Path(path).name in names
+
+    return seen
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -153,4 +167,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ev.add_argument("qa", help="TSV with id, lang, question, doc_file, answer_span, kind")
     ev.add_argument("--index", help="index folder")
     ev.add_argument("--mode", choices=("hybrid", "dense", "bm25"), help="ranking to measure")
+    ev.add_argument(
+        "--seen", metavar="DIR", help="split the figures by whether the answer's release is in DIR"
+    )
     ev.set_defaults(func=cmd_eval)

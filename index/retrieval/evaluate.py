@@ -1,4 +1,5 @@
-"""Retrieval quality on a QA file: recall@1, recall@5, MRR@10 by language and kind."""
+"""Retrieval quality on a QA file: recall@1, @3 (what ``/ask`` shows), @5 and MRR@10 by language,
+kind and style, and by whether the answering release was seen (in a given folder) or not."""
 
 from __future__ import annotations
 
@@ -29,14 +30,27 @@ class Outcome:
     rank: int | None  # 1-based rank of the first correct passage within the top 10
     answered: bool
     quoted: bool = False  # that passage's marked sentence overlaps the answer span
+    seen: bool | None = None  # the answering release is in the --seen folder (None: not asked)
+
+
+@dataclass(frozen=True)
+class Row:
+    """The figures of one group of answerable questions."""
+
+    group: str
+    n: int
+    r1: float
+    r3: float
+    r5: float
+    mrr: float
 
 
 @dataclass
 class EvalReport:
     outcomes: list[Outcome] = field(default_factory=list)
 
-    def rows(self) -> list[tuple[str, int, float, float, float]]:
-        """(group, n, recall@1, recall@5, MRR@10) for all, each language and each kind."""
+    def rows(self) -> list[Row]:
+        """The figures for all, each language, kind and style, and seen/unseen releases."""
         groups: dict[str, list[Outcome]] = defaultdict(list)
         for o in self.outcomes:
             if o.item.doc_file is None:
@@ -46,14 +60,22 @@ class EvalReport:
             groups[f"kind={o.item.kind}"].append(o)
             if o.item.style:
                 groups[f"style={o.item.style}"].append(o)
+            if o.seen is not None:
+                groups["release=" + ("seen" if o.seen else "unseen")].append(o)
         out = []
         for name in sorted(groups, key=lambda g: (g != "all", g)):
             items = groups[name]
             n = len(items)
-            r1 = sum(1 for o in items if o.rank == 1) / n
-            r5 = sum(1 for o in items if o.rank is not None and o.rank <= 5) / n
-            mrr = sum(1.0 / o.rank for o in items if o.rank is not None) / n
-            out.append((name, n, r1, r5, mrr))
+            out.append(
+                Row(
+                    name,
+                    n,
+                    sum(1 for o in items if o.rank == 1) / n,
+                    sum(1 for o in items if o.rank is not None and o.rank <= 3) / n,
+                    sum(1 for o in items if o.rank is not None and o.rank <= 5) / n,
+                    sum(1.0 / o.rank for o in items if o.rank is not None) / n,
+                )
+            )
         return out
 
     def declined(self) -> tuple[int, int, int, int]:
@@ -73,11 +95,19 @@ class EvalReport:
         return sum(o.quoted for o in found), len(found)
 
     def table(self) -> str:
-        lines = [f"{'group':<22} {'n':>4} {'R@1':>6} {'R@5':>6} {'MRR@10':>7}"]
-        for name, n, r1, r5, mrr in self.rows():
-            lines.append(f"{name:<22} {n:>4} {r1:>6.3f} {r5:>6.3f} {mrr:>7.3f}")
+        lines = [f"{'group':<22} {'n':>4} {'R@1':>6} {'R@3':>6} {'R@5':>6} {'MRR@10':>7}"]
+        for r in self.rows():
+            lines.append(
+                f"{r.group:<22} {r.n:>4} {r.r1:>6.3f} {r.r3:>6.3f} {r.r5:>6.3f} {r.mrr:>7.3f}"
+            )
         dn, nn, da, na = self.declined()
         lines.append(f"unanswerable declined: {dn}/{nn}; answerable wrongly declined: {da}/{na}")
+        for seen in (True, False):
+            part = [o for o in self.outcomes if o.seen is seen and o.item.doc_file is not None]
+            if part:
+                wrong = sum(not o.answered for o in part)
+                name = "seen" if seen else "unseen"
+                lines.append(f"answerable wrongly declined, {name} releases: {wrong}/{len(part)}")
         quoted, found = self.quotes()
         lines.append(f"marked sentence holds the answer: {quoted}/{found} of the passages found")
         return "\n".join(lines)
@@ -127,6 +157,7 @@ def evaluate(
     ask: Callable[[str], Answer],
     doc_texts: dict[str, str],
     ranked: Callable[[str], Answer] | None = None,
+    seen: Callable[[str], bool] | None = None,
 ) -> EvalReport:
     """Score ``ask`` (top 10) on ``items``.
 
@@ -134,7 +165,8 @@ def evaluate(
     stands (a release may repeat a sentence); its quote is right when the sentence it marks
     overlaps the span too. ``doc_texts`` maps corpus paths to document
     text; ``ranked`` (default ``ask``) gives the ranking without declining, so recall is
-    measured even where the answer was declined.
+    measured even where the answer was declined. ``seen`` tells whether an answering release
+    (its corpus path) counts as seen, for the seen/unseen split.
     """
     report = EvalReport()
     for item in items:
@@ -151,5 +183,6 @@ def evaluate(
                     rank = i
                     quoted = any(hit.quote_start < b and a < hit.quote_end for a, b in spans)
                     break
-        report.outcomes.append(Outcome(item, rank, answer.answered, quoted))
+        was_seen = None if seen is None or item.doc_file is None else seen(item.doc_file)
+        report.outcomes.append(Outcome(item, rank, answer.answered, quoted, was_seen))
     return report

@@ -52,3 +52,31 @@ def test_the_marked_sentence_is_checked_against_the_span() -> None:
     wrong = evaluate([item], lambda q: marking(start, start + 5), {DOC.path: TEXT})
     assert right.quotes() == (1, 1) and wrong.quotes() == (0, 1)
     assert "marked sentence holds the answer: 0/1" in wrong.table()
+
+
+def test_recall_at_3_and_the_seen_split() -> None:
+    # two questions: one answered at rank 2 from a seen release, one at rank 4 from an unseen one
+    other = Document("o.txt", "o.txt", "他", None, None, "ja", None, "別の発表です。")
+    miss = Hit(Chunk(0, other.id, 0, 4, "別の発表", "ja"), other, 1.0, "別の発表", 0, 4)
+    at = TEXT.index(LEAD)
+    chunk = Chunk(1, DOC.id, at, at + len(LEAD), LEAD, "ja")
+    hit = Hit(chunk, DOC, 0.5, LEAD, at, at + len(LEAD))
+    seen_doc = QAItem("s1", "ja", "seen", DOC.path, LEAD, "fact")
+    unseen_doc = QAItem("u1", "ja", "unseen", "new/" + DOC.path, LEAD, "fact")
+    new = Document("new/g.txt", "new/g.txt", "ガイドライン", None, None, "ja", None, TEXT)
+    new_hit = Hit(Chunk(2, new.id, at, at + len(LEAD), LEAD, "ja"), new, 0.4, LEAD, at, at + 5)
+    answers = {
+        "seen": Answer("seen", "ja", True, [miss, hit]),
+        "unseen": Answer("unseen", "ja", True, [miss, miss, miss, new_hit]),
+    }
+    report = evaluate(
+        [seen_doc, unseen_doc],
+        lambda q: answers[q],
+        {DOC.path: TEXT, new.path: TEXT},
+        seen=lambda path: not path.startswith("new/"),
+    )
+    rows = {r.group: r for r in report.rows()}
+    assert (rows["all"].r1, rows["all"].r3, rows["all"].r5) == (0.0, 0.5, 1.0)
+    assert rows["release=seen"].r3 == 1.0 and rows["release=unseen"].r3 == 0.0
+    assert rows["release=unseen"].r5 == 1.0
+    assert "R@3" in report.table().splitlines()[0]

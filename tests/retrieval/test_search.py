@@ -368,7 +368,7 @@ def test_held_out_questions(retriever: Retriever) -> None:
     items = read_qa(ROOT / "tests" / "data" / "heldout-qa.tsv")
     texts = {d.path: d.text for d in retriever.docs}
     report = evaluate(items, lambda q: retriever.ask(q, k=10), texts)
-    rows = {name: r5 for name, _, _, r5, _ in report.rows()}
+    rows = {r.group: r.r5 for r in report.rows()}
     assert rows["all"] >= 0.85
     assert rows["kind=cross-lingual"] >= 0.5
     _, _, wrongly_declined, _ = report.declined()
