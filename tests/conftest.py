@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def sample_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 33 releases at the top level of corpus/: the sample the dev set, the meetings gold and
+    the older held-out sets were written for (corpus/wider/ holds the rest of the shipped
+    corpus). A folder of its own, so an index or a catalogue can be built from exactly them."""
+    folder = tmp_path_factory.mktemp("sample") / "corpus"
+    folder.mkdir()
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        shutil.copy(path, folder / path.name)
+    return folder
 
 
 @pytest.fixture(scope="session")

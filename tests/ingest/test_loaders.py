@@ -422,12 +422,14 @@ def corpus() -> tuple[list, list]:
 def test_the_shipped_corpus_loads_whole(corpus: tuple[list, list]) -> None:
     docs, skipped = corpus
     assert skipped == []
-    assert len(docs) == 33
-    assert [d.id for d in docs] == sorted(p.name for p in CORPUS.glob("*.txt"))
+    assert len(docs) == 179  # the 33 of the sample and 146 in wider/
+    files = [p for p in CORPUS.rglob("*.txt")]
+    assert sorted(d.id for d in docs) == sorted(p.relative_to(CORPUS).as_posix() for p in files)
+    assert sum(1 for d in docs if "/" not in d.id) == 33
     for doc in docs:
         raw = (CORPUS / doc.path).read_text(encoding="utf-8")
         assert doc.text and doc.text in raw, doc.id
-        assert doc.date is not None and dt.date(2022, 1, 1) <= doc.date <= dt.date(2025, 12, 31)
+        assert doc.date is not None and dt.date(2015, 1, 1) <= doc.date <= dt.date(2025, 12, 31)
         assert doc.lang == detect_lang(doc.text), doc.id
         assert doc.title and doc.publisher, doc.id
         assert doc.url is not None or doc.id.endswith("-raw.txt"), doc.id

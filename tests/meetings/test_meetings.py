@@ -32,8 +32,8 @@ def extract(docs: list[Document]) -> list[Meeting]:
 
 
 @pytest.fixture(scope="module")
-def corpus_docs() -> list[Document]:
-    return load_corpus(CORPUS)[0]
+def corpus_docs(sample_corpus: Path) -> list[Document]:
+    return load_corpus(sample_corpus)[0]
 
 
 @pytest.fixture(scope="module")
@@ -235,14 +235,14 @@ def test_meeting_for_question(
     assert (found["date_start"] if found else None) == expected
 
 
-def test_benchmark_on_the_shipped_corpus_meets_the_target() -> None:
+def test_benchmark_on_the_shipped_corpus_meets_the_target(sample_corpus: Path) -> None:
     spec = importlib.util.spec_from_file_location(
         "bench", ROOT / "benchmarks" / "bench_meetings.py"
     )
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    docs = load_corpus(CORPUS)[0]
+    docs = load_corpus(sample_corpus)[0]
     predicted = [m.to_json() for m in extract(docs)]
     gold = json.loads(GOLD.read_text(encoding="utf-8"))["meetings"]
     result = bench.score(predicted, gold)

@@ -26,8 +26,8 @@ from index.store.build import build_index
 
 
 @pytest.fixture(scope="module")
-def meetings() -> list[Meeting]:
-    return extract(load_corpus(CORPUS)[0])
+def meetings(sample_corpus: Path) -> list[Meeting]:
+    return extract(load_corpus(sample_corpus)[0])
 
 
 @pytest.mark.parametrize(
