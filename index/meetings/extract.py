@@ -176,8 +176,12 @@ def _mentions_in(text: str, sentence: int, known: list[Person]) -> list[Mention]
     return out
 
 
-def _fill_countries(mention: Mention, texts: list[str]) -> None:
-    """Partners of a meeting named without a prefix: its participants, then named countries."""
+def _fill_countries(
+    mention: Mention, texts: list[str], lead: list[str] = (), home: str | None = None
+) -> None:
+    """Partners of a meeting named without a prefix: its participants, then the countries named
+    near it; when that gives fewer than two, the countries the release's lead names, then the
+    publisher's own country (a release is written by one side of the meeting it reports)."""
     if mention.countries:
         return
     found = sort_countries({p.country for p in mention.people if p.country})
@@ -189,7 +193,22 @@ def _fill_countries(mention: Mention, texts: list[str]) -> None:
         for c in countries_named(text):
             if c not in found and len(found) < want:
                 found.append(c)
+    for text in lead:
+        for c in countries_named(text):
+            if c not in found and len(found) < (mention.parties or 2):
+                found.append(c)
+    if found and home and home not in found and len(found) < (mention.parties or 2):
+        found.append(home)
     mention.countries = sort_countries(found)
+
+
+def home_country(doc: Document) -> str | None:
+    """The country of the release's publisher, as its publisher line names it; a Japanese
+    release without one is taken for a Japanese publisher's."""
+    named = countries_named(doc.publisher or "")
+    if named:
+        return named[0]
+    return "JP" if doc.lang == "ja" else None
 
 
 def countries_compatible(a: list[str], b: list[str]) -> bool:
@@ -199,7 +218,16 @@ def countries_compatible(a: list[str], b: list[str]) -> bool:
 
 
 def _compatible(a: Mention, b: Mention) -> bool:
-    return a.kind.compatible(b.kind) and countries_compatible(a.countries, b.countries)
+    """Whether two mentions in one release can name one meeting. Partners guessed from the
+    countries named around a mention (no prefix) are only a guess: they fit a prefix's
+    partners they share a partner other than the publisher's side with."""
+    if not a.kind.compatible(b.kind):
+        return False
+    if countries_compatible(a.countries, b.countries):
+        return True
+    if a.from_prefix == b.from_prefix:
+        return False
+    return len(set(a.countries) & set(b.countries) - {"JP"}) >= 1
 
 
 def _pick_date(
@@ -259,10 +287,11 @@ def extract_document(doc: Document, doc_index: int = 0) -> list[Found]:
     year = _year(doc)
     title = _mentions_in(doc.title, -1, known)
     body = [m for i, s in enumerate(sentences) for m in _mentions_in(s, i, known)]
+    lead, home = [doc.title, *sentences[:3]], home_country(doc)
     for m in title:
-        _fill_countries(m, [doc.title, *sentences[:3]])
+        _fill_countries(m, lead, home=home)
     for m in body:
-        _fill_countries(m, sentences[m.sentence : m.sentence + 2])
+        _fill_countries(m, sentences[m.sentence : m.sentence + 2], lead, home)
     clusters: list[_Cluster] = []
     ordered = title + [m for m in body if m.held] + [m for m in body if not m.held]
     if not any(m.sentence == -1 or m.kind.family != "meeting" or m.people for m in ordered):
