@@ -24,7 +24,7 @@ async def start(run_bot: Any, meetings: list[Any] | None = None) -> Any:
 
 
 def assert_quotes_verbatim(messages: list[Any], corpus: Path) -> int:
-    bodies = [p.read_text(encoding="utf-8") for p in corpus.iterdir()]
+    bodies = [p.read_text(encoding="utf-8") for p in corpus.rglob("*") if p.is_file()]
     count = 0
     for message in messages:
         for embed in message.embeds:
