@@ -17,6 +17,18 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 DEV_QA = ROOT / "tests" / "data" / "dev-qa.tsv"
 
 
+def sample_corpus(dest: Path) -> Path:
+    """The 33 releases at corpus/'s top level, copied into ``dest``: the sample the dev set and
+    the older held-out sets were written for (corpus/wider/ would change their answers, e.g. a
+    newer "latest")."""
+    import shutil
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in sorted((ROOT / "corpus").glob("*.txt")):
+        shutil.copy(path, dest / path.name)
+    return dest
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

