@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from index.ingest.dates import DateMention, find_dates
@@ -177,7 +178,7 @@ def _mentions_in(text: str, sentence: int, known: list[Person]) -> list[Mention]
 
 
 def _fill_countries(
-    mention: Mention, texts: list[str], lead: list[str] = (), home: str | None = None
+    mention: Mention, texts: list[str], lead: Sequence[str] = (), home: str | None = None
 ) -> None:
     """Partners of a meeting named without a prefix: its participants, then the countries named
     near it; when that gives fewer than two, the countries the release's lead names, then the
@@ -287,11 +288,11 @@ def extract_document(doc: Document, doc_index: int = 0) -> list[Found]:
     year = _year(doc)
     title = _mentions_in(doc.title, -1, known)
     body = [m for i, s in enumerate(sentences) for m in _mentions_in(s, i, known)]
-    lead, home = [doc.title, *sentences[:3]], home_country(doc)
+    lead, side = [doc.title, *sentences[:3]], home_country(doc)
     for m in title:
-        _fill_countries(m, lead, home=home)
+        _fill_countries(m, lead, home=side)
     for m in body:
-        _fill_countries(m, sentences[m.sentence : m.sentence + 2], lead, home)
+        _fill_countries(m, sentences[m.sentence : m.sentence + 2], lead, side)
     clusters: list[_Cluster] = []
     ordered = title + [m for m in body if m.held] + [m for m in body if not m.held]
     if not any(m.sentence == -1 or m.kind.family != "meeting" or m.people for m in ordered):
