@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_meetings import CORPUS, FIXTURES, TODAY, extract
+from test_meetings import FIXTURES, TODAY, extract
 
 from bot.cli import main
 from index.ingest.loaders import load_corpus
