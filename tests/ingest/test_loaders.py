@@ -470,3 +470,19 @@ def test_the_shipped_dev_set_is_the_shared_one_when_both_exist() -> None:
     if shared.exists():
         assert DEV_QA.read_bytes() == shared.read_bytes()
     assert DEV_QA.read_text(encoding="utf-8").startswith("id\t")
+
+
+def test_every_heldout_answer_span_is_in_its_release(corpus: tuple[list, list]) -> None:
+    # the questions written blind over corpus/ and the held-out releases (doc_file heldout/...)
+    heldout = ROOT / "tests" / "data" / "heldout"
+    held, skipped = load_corpus(heldout / "releases")
+    assert skipped == [] and len(held) == 75
+    by_id = {d.id: d for d in corpus[0]} | {f"heldout/{d.id}": d for d in held}
+    assert not {d.id for d in held} & {d.id.rsplit("/", 1)[-1] for d in corpus[0]}
+    for name in ("qa-tune.tsv", "qa-final.tsv"):
+        with (heldout / name).open(encoding="utf-8") as f:
+            rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+        answerable = [r for r in rows if r["doc_file"] != "-"]
+        assert len(rows) >= 50 and answerable
+        missing = [r["id"] for r in answerable if r["answer_span"] not in by_id[r["doc_file"]].text]
+        assert missing == []

@@ -350,8 +350,15 @@ def test_cli_eval_table(corpus_index: Path, tmp_path: Path) -> None:
     )
     result = _cli("eval", str(qa), "--index", str(corpus_index))
     assert result.returncode == 0, result.stderr
-    assert "all                       1  1.000  1.000   1.000" in result.stdout
+    assert "all                       1  1.000  1.000  1.000   1.000" in result.stdout
     assert "unanswerable declined: 1/1" in result.stdout
+    # --seen splits by whether the answering release is in a folder: here it is not
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "other.txt").write_text("x", encoding="utf-8")
+    split = _cli("eval", str(qa), "--index", str(corpus_index), "--seen", str(elsewhere))
+    assert "release=unseen            1  1.000  1.000  1.000   1.000" in split.stdout
+    assert "answerable wrongly declined, unseen releases: 0/1" in split.stdout
 
 
 def test_latest_meeting_and_quotes_are_sentences(retriever: Retriever) -> None:
