@@ -143,6 +143,32 @@ def test_cli_meetings_json(fixture_index: Path, capsys: pytest.CaptureFixture[st
     }
 
 
+@pytest.mark.parametrize(
+    ("since", "starts"),
+    [
+        ("all", {"2025-11-01", "2025-03-04", "2025-02-09", "2024-10-14", "2024-10-09"}),
+        ("2025-02", {"2025-11-01", "2025-03-04", "2025-02-09"}),
+        ("令和7年3月", {"2025-11-01", "2025-03-04"}),
+        ("30d", {"2025-11-01"}),  # from 2025-10-27
+        ("1y", {"2025-11-01", "2025-03-04", "2025-02-09"}),  # from 2024-11-26
+    ],
+)
+def test_cli_meetings_since_reads_what_summary_reads(
+    fixture_index: Path, capsys: pytest.CaptureFixture[str], since: str, starts: set[str]
+) -> None:
+    args = ["meetings", "--index", str(fixture_index), "--json", "--today", "2025-11-26"]
+    assert main([*args, "--since", since]) == 0
+    assert {m["date_start"] for m in json.loads(capsys.readouterr().out)} == starts
+
+
+def test_cli_meetings_refuses_an_unreadable_since(
+    fixture_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["meetings", "--index", str(fixture_index), "--since", "bogus"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("secbrief: error: not a period: 'bogus'") and err.count("\n") == 1
+
+
 def test_cli_summary(fixture_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["summary", "--index", str(fixture_index), "--today", "2026-11-26", "--lang", "ja"]
     assert main(args) == 0
