@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.common import date_arg
+from index.errors import SecbriefError
 
 if TYPE_CHECKING:
     from index.meetings.catalogue import Meeting
+    from index.meetings.summary import Summary
 
 
 def load_index_meetings(args: argparse.Namespace) -> list[Meeting]:
@@ -74,8 +78,29 @@ def cmd_summary(args: argparse.Namespace) -> int:
     meetings = load_index_meetings(args)
     today = args.today or dt.date.today()
     lang = args.lang or "en"
-    print(render_text(summarize(meetings, since=since, topic=args.topic, lang=lang, today=today)))
+    summary = summarize(meetings, since=since, topic=args.topic, lang=lang, today=today)
+    print(render_text(summary))
+    if args.plot:
+        write_plot(summary, Path(args.plot))
     return 0
+
+
+def write_plot(summary: Summary, path: Path) -> None:
+    """The timeline ``/summary`` attaches, written to ``path`` (PNG)."""
+    from index.meetings.timeline import draw_timeline, timeline_title
+
+    if not summary.every:
+        raise SecbriefError(f"no meeting to draw: {path} not written")
+    picture = draw_timeline(summary.every, summary.lang, timeline_title(summary))
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(picture.png)
+        partial.replace(path)  # a reader never sees half a picture
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise SecbriefError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    size = f"{picture.width}×{picture.height} px, {len(summary.every)} meeting(s)"
+    print(f"timeline: {path} ({size})", file=sys.stderr)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -92,5 +117,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     summary.add_argument("--since", help=f"{SINCE_HELP} (default 90d)")
     summary.add_argument("--topic", help="only meetings whose name, partner or place matches")
     summary.add_argument("--lang", choices=("ja", "en"), help="language of the text (default en)")
+    summary.add_argument(
+        "--plot", metavar="FILE.png", help="also write the timeline /summary attaches (PNG)"
+    )
     summary.add_argument("--today", type=date_arg, help=argparse.SUPPRESS)
     summary.set_defaults(func=cmd_summary)

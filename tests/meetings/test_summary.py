@@ -184,6 +184,30 @@ def test_cli_summary(fixture_index: Path, capsys: pytest.CaptureFixture[str]) ->
     assert err.startswith("secbrief: error: not a period: 'bogus'") and err.count("\n") == 1
 
 
+def test_cli_summary_plot_writes_the_timeline(
+    fixture_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PIL import Image
+
+    from index.meetings.timeline import image_size
+
+    out = tmp_path / "timeline.png"
+    args = ["summary", "--index", str(fixture_index), "--since", "all", "--lang", "ja"]
+    assert main([*args, "--plot", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("**資料にある会合**: 5件")
+    assert captured.err == f"timeline: {out} (1200×432 px, 5 meeting(s))\n"
+    with Image.open(out) as image:
+        assert image.format == "PNG" and image.size == image_size(5) == (1200, 432)
+    assert [p.name for p in tmp_path.iterdir()] == ["timeline.png"]  # no partial file left
+
+    assert main([*args, "--topic", "nothing like it", "--plot", str(tmp_path / "no.png")]) == 1
+    assert "no meeting to draw" in capsys.readouterr().err
+    assert not (tmp_path / "no.png").exists()
+    assert main([*args, "--plot", str(tmp_path / "missing" / "t.png")]) == 1
+    assert capsys.readouterr().err.startswith("secbrief: error: cannot write")
+
+
 def test_cli_without_an_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["meetings", "--index", str(tmp_path / "none")]) == 1
     assert "no index at" in capsys.readouterr().err
