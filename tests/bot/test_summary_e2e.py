@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,42 @@ async def test_topic_autocomplete(fake: FakeDiscord, run_bot) -> None:
     body = answered()[0].json
     assert body["type"] == 8
     assert [c["value"] for c in body["data"]["choices"]] == ["日米拡大抑止協議"]
+
+
+async def test_summary_attaches_a_timeline_of_the_period(fake: FakeDiscord, run_bot) -> None:
+    from PIL import Image
+
+    from index.meetings.summary import summarize
+    from index.meetings.timeline import draw_timeline, image_size, series_rows, timeline_title
+
+    bot = await start(run_bot)
+    inter = await fake.slash("summary", {"period": "all"}, locale="ja")
+    await answer_of(fake, inter)
+    assert inter.original is not None
+    assert inter.original.content == "**資料にある会合**: 3件"
+    [upload] = inter.original.attachments
+    assert upload.filename == "timeline.png" and upload.description == "資料にある会合: 3件"
+    # sent with the answer's first message, as multipart/form-data
+    edit = next(r for r in fake.requests if r.method == "PATCH" and r.files)
+    assert edit.path.endswith("/messages/@original") and edit.json["allowed_mentions"] == NO_PINGS
+    image = Image.open(io.BytesIO(upload.body))
+    meetings = bot.get_cog("SummaryCog").meetings()
+    rows = series_rows(meetings, "ja")
+    assert [r.label for r in rows] == ["日米拡大抑止協議", "日米韓防衛相会談"]
+    assert image.format == "PNG" and image.size == image_size(len(rows)) == (1200, 240)
+    # the same picture `secbrief summary --since all --lang ja --plot` writes
+    summary = summarize(meetings, since=None, lang="ja", today=TODAY)
+    assert draw_timeline(summary.every, "ja", timeline_title(summary)).png == upload.body
+    # the message the bot got back names it, and the file is served at its URL
+    assert fake.files[upload.id] == upload.body
+
+
+async def test_a_timeline_over_the_attachment_limit_is_left_out(fake: FakeDiscord, run_bot) -> None:
+    await start(run_bot)
+    inter = await fake.slash("summary", {"period": "all", "lang": "en"}, attachment_size_limit=2000)
+    await answer_of(fake, inter)
+    assert inter.original is not None
+    assert inter.original.content == "**Meetings in the releases**: 3"
+    assert inter.original.attachments == []
+    assert len(inter.original.embeds) == 3
+    assert not any(r.files for r in fake.requests)  # nothing over the limit was even sent
