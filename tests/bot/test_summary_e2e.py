@@ -216,3 +216,20 @@ async def test_a_timeline_over_the_attachment_limit_is_left_out(fake: FakeDiscor
     assert inter.original.attachments == []
     assert len(inter.original.embeds) == 3
     assert not any(r.files for r in fake.requests)  # nothing over the limit was even sent
+
+
+async def test_the_fake_refuses_a_file_over_the_limit(
+    fake: FakeDiscord, run_bot, monkeypatch
+) -> None:
+    """The check above can fail: a bot that ignored the limit would be refused, as by Discord."""
+    import sys
+
+    await start(run_bot)
+    cog = sys.modules["bot.cogs.summary"]  # as the bot loaded it (load_extension runs it anew)
+    real = cog.timeline_file
+    monkeypatch.setattr(cog, "timeline_file", lambda result, limit: real(result, 1 << 30))
+    inter = await fake.slash("summary", {"period": "all"}, attachment_size_limit=2000)
+    await fake.wait_for(lambda: fake.violations, 20, what="the refusal")
+    assert "timeline.png" in fake.violations[0] and "(limit 2000)" in fake.violations[0]
+    assert inter.original is not None and inter.original.attachments == []
+    fake.violations.clear()  # seen: the fixture would fail the test on it
