@@ -132,10 +132,11 @@ def split_content(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
 
 @dataclass
 class Reply:
-    """One Discord message: content and embeds, already within the limits."""
+    """One Discord message: content, embeds and files, already within the limits."""
 
     content: str = ""
     embeds: list[discord.Embed] = field(default_factory=list)
+    files: list[discord.File] = field(default_factory=list)
 
 
 def embed_size(embed: discord.Embed) -> int:
@@ -169,12 +170,16 @@ async def send_replies(
     """Fill the deferred response with the first reply; send the rest as followups."""
     first, *rest = replies
     await interaction.edit_original_response(
-        content=first.content or None, embeds=first.embeds, allowed_mentions=NO_MENTIONS
+        content=first.content or None,
+        embeds=first.embeds,
+        attachments=first.files or discord.utils.MISSING,
+        allowed_mentions=NO_MENTIONS,
     )
     for reply in rest:
         await interaction.followup.send(
             content=reply.content or discord.utils.MISSING,
             embeds=reply.embeds or discord.utils.MISSING,
+            files=reply.files or discord.utils.MISSING,
             ephemeral=ephemeral,
             allowed_mentions=NO_MENTIONS,
         )

@@ -59,6 +59,10 @@ class ModelError(SecbriefError):
     """The embedding model could not be loaded or prepared."""
 
 
+class PictureError(SecbriefError):
+    """A picture cannot be drawn: its library or its font is not installed."""
+
+
 class QueryError(SecbriefError):
     """A question that cannot be asked (empty, too long, control characters)."""
 

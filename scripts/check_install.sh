@@ -25,7 +25,10 @@ docs, skipped = load_corpus(Path(sys.argv[1]))
 html = [d for d in docs if d.path.endswith(".html")]
 assert len(html) == 2 and all(d.text.strip() for d in html), (html, skipped)
 import bot.cogs.ask  # noqa: F401,E402  (subpackages are in the wheel)
-print(f"install check: {len(docs)} fixtures read, {len(html)} of them HTML")
+from index.meetings.timeline import font_path  # noqa: E402
+
+font_path()  # the timeline's Japanese font came with the dependencies
+print(f"install check: {len(docs)} fixtures read, {len(html)} of them HTML; font {font_path().name}")
 PY
 "$venv/bin/secbrief" --help > /dev/null
 rm -rf "$work"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,19 +86,35 @@ def format_answer(answer: Answer, color: bool = False) -> str:
     return "\n".join(lines).rstrip()
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
-    from index.retrieval.query import validate_question
+def read_questions(args: argparse.Namespace, max_chars: int) -> tuple[list[str], int]:
+    """The questions to answer, each checked before anything is loaded, and the exit status.
 
-    settings = settings_from_args(args)
+    One question on the command line is refused with an error; of the questions read from
+    stdin (``-``), each refused one is named on stderr and the others are answered.
+    """
+    from index.questions import validate_question  # light: the model and index wait
+
     if args.question != "-":
-        validate_question(args.question)  # an empty question needs no model to refuse
-    retriever = load_retriever(settings)
-    questions: Sequence[str] = (
-        [line for line in sys.stdin.read().splitlines() if line.strip()]
-        if args.question == "-"
-        else [args.question]
-    )
+        return [validate_question(args.question, max_chars)], 0
+    questions: list[str] = []
     status = 0
+    for line in sys.stdin.read().splitlines():
+        if not line.strip():
+            continue
+        try:
+            questions.append(validate_question(line, max_chars))
+        except SecbriefError as exc:
+            print(f"secbrief: {line[:60]!r}: {exc}", file=sys.stderr)
+            status = 1
+    return questions, status
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    questions, status = read_questions(args, settings.max_question_chars)
+    if not questions:
+        return status
+    retriever = load_retriever(settings)
     for question in questions:
         try:
             answer = retriever.ask(

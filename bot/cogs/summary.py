@@ -1,9 +1,11 @@
-"""/summary: the meetings held recently, each summarised by quoting its releases."""
+"""/summary: the meetings held recently, each summarised by quoting its releases, with a
+timeline of them attached as a picture."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import logging
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,7 @@ from index.meetings.summary import (
     topic_choices,
     words,
 )
+from index.meetings.timeline import draw_timeline, timeline_title
 
 if TYPE_CHECKING:
     from bot.app import SecbriefBot
@@ -38,6 +41,8 @@ LANGS = ("ja", "en")
 QUOTE_CHARS = 600  # a key sentence is at most 420 characters; this bounds an odd one
 PEOPLE_CHARS = 700
 FIELD_VALUE_LIMIT = 1024
+TIMELINE_FILE = "timeline.png"
+DESCRIPTION_LIMIT = 1024  # an attachment's description (alt text)
 
 
 def _escape(text: str) -> str:
@@ -91,6 +96,31 @@ def summary_replies(summary: Summary) -> list[render.Reply]:
         content += "\n" + words(summary.lang, "more", count=more)
     embeds = [meeting_embed(m, summary.lang) for m in summary.meetings]
     return render.pack(content, embeds)
+
+
+async def timeline_file(summary: Summary, size_limit: int) -> discord.File | None:
+    """The timeline of the summary's meetings as an attachment, drawn in a worker thread.
+
+    None when there is no meeting, when the picture is over ``size_limit`` bytes (the
+    interaction's ``attachment_size_limit``) or when drawing fails: the summary then goes out
+    without its picture, and the reason is logged.
+    """
+    if not summary.every:
+        return None
+    title = timeline_title(summary)
+    try:
+        picture = await asyncio.to_thread(draw_timeline, summary.every, summary.lang, title)
+    except Exception:  # the picture adds to the summary; its failure must not lose the text
+        log.exception("the timeline could not be drawn: /summary is sent without it")
+        return None
+    if len(picture.png) > size_limit:
+        log.warning("timeline of %d bytes is over the limit of %d", len(picture.png), size_limit)
+        return None
+    return discord.File(
+        io.BytesIO(picture.png),
+        filename=TIMELINE_FILE,
+        description=render.trim(title, DESCRIPTION_LIMIT),
+    )
 
 
 class SummaryCog(commands.Cog):
@@ -147,7 +177,11 @@ class SummaryCog(commands.Cog):
         result = await asyncio.to_thread(
             summarize, meetings, since=since, topic=topic, lang=ui, today=day
         )
-        await render.send_replies(interaction, summary_replies(result), ephemeral=ephemeral)
+        replies = summary_replies(result)
+        picture = await timeline_file(result, interaction.filesize_limit)
+        if picture is not None:
+            replies[0].files.append(picture)
+        await render.send_replies(interaction, replies, ephemeral=ephemeral)
 
     @summary.autocomplete("topic")
     async def topic_autocomplete(

@@ -1,2 +1,3 @@
 """Which meeting a release reports: extraction, the catalogue grouping releases of one meeting
-(events), key sentences and summaries. Imports ingest and the shared basics."""
+(events), key sentences, summaries and their timeline picture. Imports ingest and the shared
+basics."""

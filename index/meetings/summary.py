@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.errors import QueryError
 from index.ingest.dates import parse_date, query_period
@@ -147,6 +147,9 @@ class Summary:
     meetings: list[Meeting]
     fallback: bool
     total: int  # meetings in the period (or matching the topic, for the fallback)
+    # every meeting of the period, newest first (``meetings`` is the first ``limit`` of them);
+    # for the fallback, ``meetings``: what the timeline draws
+    every: list[Meeting] = field(default_factory=list)
 
 
 def summarize(
@@ -168,8 +171,9 @@ def summarize(
     held.sort(key=lambda m: (m.date_start, m.date_end), reverse=True)
     inside = [m for m in held if since is None or m.date_end >= since]
     if inside:
-        return Summary(lang, today, since, topic, inside[:limit], False, len(inside))
-    return Summary(lang, today, since, topic, held[:RECENT_FALLBACK], True, len(held))
+        return Summary(lang, today, since, topic, inside[:limit], False, len(inside), inside)
+    recent = held[:RECENT_FALLBACK]
+    return Summary(lang, today, since, topic, recent, True, len(held), recent)
 
 
 # -- text ------------------------------------------------------------------------------

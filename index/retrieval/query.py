@@ -5,30 +5,14 @@ parsing the question again."""
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.errors import EmptyQuery, QueryError, QueryTooLong
 from index.ingest.dates import Period, find_dates, query_period, time_mentions
 from index.ingest.publishers import Publisher, named_sources
 from index.retrieval.answertype import AnswerType, expected_type, sought
 from index.text import detect_lang
 from index.tokenize import Tokenizer
-
-MAX_QUESTION_CHARS = 1000
-
-
-def validate_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
-    """The question stripped; EmptyQuery, QueryTooLong or QueryError(code="control") otherwise."""
-    question = (text or "").strip()
-    if not question:
-        raise EmptyQuery()
-    if len(question) > max_chars:
-        raise QueryTooLong(len(question), max_chars)
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in question):
-        raise QueryError("the question contains control characters", "control")
-    return question
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from index.ingest.dates import Period, find_dates
 from index.ingest.publishers import Publisher
 from index.meetings.catalogue import Meeting, meeting_for_question, series_index
 from index.model.embed import Embedder
+from index.questions import MAX_QUESTION_CHARS as MAX_QUESTION_CHARS
+from index.questions import validate_question as validate_question
 from index.retrieval.crosslingual import Translated, translated_evidence
 from index.retrieval.declining import Declining
 from index.retrieval.lexicon import Lexicon, TermSet, open_lexicon, question_sets
-from index.retrieval.query import MAX_QUESTION_CHARS as MAX_QUESTION_CHARS
 from index.retrieval.query import Query, parse
-from index.retrieval.query import validate_question as validate_question
 from index.retrieval.quoting import is_sentence
 from index.retrieval.ranking import Scored, Scores, SearchParams, rrf
 from index.retrieval.spelling import Speller

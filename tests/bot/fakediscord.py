@@ -4,7 +4,9 @@ The real discord.py client talks to it through ``DISCORD_API_BASE`` / ``DISCORD_
 It records every REST request, answers 400 like Discord when a message breaks a platform limit
 (and keeps the reason in ``violations`` so a test fails even if the bot swallows the error),
 enforces the 3-second deadline of an interaction's first response, and lets a test inject
-INTERACTION_CREATE / MESSAGE_CREATE dispatches and 429 responses.
+INTERACTION_CREATE / MESSAGE_CREATE dispatches and 429 responses. Files sent with a message
+(multipart/form-data, :mod:`fakefiles`) are kept as the message's ``attachments``, within the
+interaction's ``attachment_size_limit``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+from fakefiles import DEFAULT_SIZE_LIMIT, Upload, attachment_errors, attachment_json, read_multipart
 
 EPHEMERAL = 64
 MANAGE_GUILD = 1 << 5
@@ -85,6 +88,7 @@ class Request:
     json: Any
     status: int = 0
     at: float = field(default_factory=time.monotonic)
+    files: list[Upload] = field(default_factory=list)  # a multipart body's file parts
 
 
 RECORD = web.RequestKey("record", Request) if hasattr(web, "RequestKey") else "record"
@@ -100,6 +104,7 @@ class Message:
     allowed_mentions: Any
     reference: dict[str, Any] | None = None
     edits: int = 0
+    attachments: list[Upload] = field(default_factory=list)
 
     @property
     def ephemeral(self) -> bool:
@@ -254,6 +259,7 @@ class FakeDiscord:
         roles: list[int] | None = None,
         locale: str = "en-US",
         dm: bool = False,
+        attachment_size_limit: int = 8 * 1024 * 1024,
     ) -> Interaction:
         """Dispatch INTERACTION_CREATE for the slash command ``name`` as ``user``."""
         name, _, sub = name.partition(" ")  # "sources add": a subcommand
@@ -297,7 +303,7 @@ class FakeDiscord:
             "data": data,
             "locale": locale,
             "app_permissions": str(MEMBER_PERMISSIONS),
-            "attachment_size_limit": 8 * 1024 * 1024,
+            "attachment_size_limit": attachment_size_limit,
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(self.guild_id)},
         }
@@ -384,16 +390,15 @@ class FakeDiscord:
         if not request.path.startswith("/api/v10/"):
             return await handler(request)  # type: ignore[no-any-return]
         body: Any = None
+        files: list[Upload] = []
         if request.can_read_body:
             if request.content_type == "multipart/form-data":
-                form = await request.post()
-                raw = form.get("payload_json")
-                body = json.loads(str(raw)) if raw is not None else None
+                body, files = await read_multipart(request)
             else:
                 text = await request.text()
                 body = json.loads(text) if text else None
         path = request.path.removeprefix("/api/v10")
-        rec = Request(request.method, path, dict(request.query), body)
+        rec = Request(request.method, path, dict(request.query), body, files=files)
         request[RECORD] = rec
         self.requests.append(rec)
         for i, (method, pattern, retry_after) in enumerate(self._rate_limits):
@@ -524,7 +529,20 @@ class FakeDiscord:
             flags=flags | (body.get("flags") or 0),
             allowed_mentions=body.get("allowed_mentions"),
             reference=reference,
+            attachments=self._store(rec.files),
         )
+
+    def _store(self, uploads: list[Upload]) -> list[Upload]:
+        """Give each uploaded file an id and serve it under /attachments/."""
+        for upload in uploads:
+            upload.id = str(snowflake())
+            self.files[upload.id] = upload.body
+        return list(uploads)
+
+    def _message_errors(self, rec: Request, inter: Interaction | None = None) -> list[str]:
+        """Every limit the request's message and files break (files: the interaction's)."""
+        limit = inter.payload["attachment_size_limit"] if inter else DEFAULT_SIZE_LIMIT
+        return message_limit_errors(rec.json or {}) + attachment_errors(rec.files, limit)
 
     def _message_json(self, msg: Message) -> dict[str, Any]:
         return {
@@ -540,7 +558,9 @@ class FakeDiscord:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": [
+                attachment_json(a, f"http://127.0.0.1:{self.port}") for a in msg.attachments
+            ],
             "pinned": False,
             "type": 19 if msg.reference else 0,
             "application_id": str(self.app_id),
@@ -561,7 +581,10 @@ class FakeDiscord:
         body = rec.json or {}
         kind = body.get("type")
         data = body.get("data") or {}
-        if kind == 4 and (problems := message_limit_errors(data)):
+        if kind == 4 and (
+            problems := message_limit_errors(data)
+            + attachment_errors(rec.files, inter.payload["attachment_size_limit"])
+        ):
             return self._violation(rec, problems)
         inter.acked_at = time.monotonic()
         inter.ack_type = kind
@@ -573,6 +596,7 @@ class FakeDiscord:
             embeds=data.get("embeds") or [],
             flags=(data.get("flags") or 0) | (128 if kind == 5 else 0),  # 128: loading
             allowed_mentions=data.get("allowed_mentions"),
+            attachments=self._store(rec.files),
         )
         inter.original = msg
         return _json(
@@ -592,7 +616,7 @@ class FakeDiscord:
         inter = self._interaction(token)
         if inter is None or inter.acked_at is None:
             return _error(404, 10015, "Unknown Webhook")
-        if problems := message_limit_errors(rec.json or {}):
+        if problems := self._message_errors(rec, inter):
             return self._violation(rec, problems)
         original = inter.original
         if original is not None and inter.ack_type == 5 and original.flags & 128:
@@ -616,6 +640,8 @@ class FakeDiscord:
             if not found:
                 return _error(404, 10008, "Unknown Message")
             target = found[0]
+        if problems := attachment_errors(rec.files, inter.payload["attachment_size_limit"]):
+            return self._violation(rec, problems)
         return self._apply_edit(rec, target, clear_loading=True)
 
     async def _get_message(self, rec: Request, app_id: str, token: str, mid: str) -> web.Response:
@@ -625,7 +651,7 @@ class FakeDiscord:
         return _json(self._message_json(inter.original))
 
     async def _create_message(self, rec: Request, channel_id: str) -> web.Response:
-        if problems := message_limit_errors(rec.json or {}):
+        if problems := self._message_errors(rec):
             return self._violation(rec, problems)
         msg = self._new_message(rec, int(channel_id))
         self.messages.append(msg)
@@ -635,6 +661,8 @@ class FakeDiscord:
         found = [m for m in self.messages if str(m.id) == mid and str(m.channel_id) == channel_id]
         if not found:
             return _error(404, 10008, "Unknown Message")
+        if problems := attachment_errors(rec.files, DEFAULT_SIZE_LIMIT):
+            return self._violation(rec, problems)
         return self._apply_edit(rec, found[0])
 
     def _apply_edit(
@@ -651,6 +679,10 @@ class FakeDiscord:
         target.content = merged["content"] or ""
         target.embeds = merged["embeds"] or []
         target.allowed_mentions = body.get("allowed_mentions")
+        if "attachments" in body or rec.files:  # the attachments listed stay, new files join
+            keep = {str(a.get("id")) for a in body.get("attachments") or []}
+            kept = [a for a in target.attachments if a.id in keep]
+            target.attachments = kept + self._store(rec.files)
         if clear_loading:
             target.flags &= ~128  # a deferred response stops "thinking" once edited
         target.edits += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,59 @@ async def test_topic_autocomplete(fake: FakeDiscord, run_bot) -> None:
     body = answered()[0].json
     assert body["type"] == 8
     assert [c["value"] for c in body["data"]["choices"]] == ["日米拡大抑止協議"]
+
+
+async def test_summary_attaches_a_timeline_of_the_period(fake: FakeDiscord, run_bot) -> None:
+    from PIL import Image
+
+    from index.meetings.summary import summarize
+    from index.meetings.timeline import draw_timeline, image_size, series_rows, timeline_title
+
+    bot = await start(run_bot)
+    inter = await fake.slash("summary", {"period": "all"}, locale="ja")
+    await answer_of(fake, inter)
+    assert inter.original is not None
+    assert inter.original.content == "**資料にある会合**: 3件"
+    [upload] = inter.original.attachments
+    assert upload.filename == "timeline.png" and upload.description == "資料にある会合: 3件"
+    # sent with the answer's first message, as multipart/form-data
+    edit = next(r for r in fake.requests if r.method == "PATCH" and r.files)
+    assert edit.path.endswith("/messages/@original") and edit.json["allowed_mentions"] == NO_PINGS
+    image = Image.open(io.BytesIO(upload.body))
+    meetings = bot.get_cog("SummaryCog").meetings()
+    rows = series_rows(meetings, "ja")
+    assert [r.label for r in rows] == ["日米拡大抑止協議", "日米韓防衛相会談"]
+    assert image.format == "PNG" and image.size == image_size(len(rows)) == (1200, 240)
+    # the same picture `secbrief summary --since all --lang ja --plot` writes
+    summary = summarize(meetings, since=None, lang="ja", today=TODAY)
+    assert draw_timeline(summary.every, "ja", timeline_title(summary)).png == upload.body
+    # the message the bot got back names it, and the file is served at its URL
+    assert fake.files[upload.id] == upload.body
+
+
+async def test_a_timeline_over_the_attachment_limit_is_left_out(fake: FakeDiscord, run_bot) -> None:
+    await start(run_bot)
+    inter = await fake.slash("summary", {"period": "all", "lang": "en"}, attachment_size_limit=2000)
+    await answer_of(fake, inter)
+    assert inter.original is not None
+    assert inter.original.content == "**Meetings in the releases**: 3"
+    assert inter.original.attachments == []
+    assert len(inter.original.embeds) == 3
+    assert not any(r.files for r in fake.requests)  # nothing over the limit was even sent
+
+
+async def test_the_fake_refuses_a_file_over_the_limit(
+    fake: FakeDiscord, run_bot, monkeypatch
+) -> None:
+    """The check above can fail: a bot that ignored the limit would be refused, as by Discord."""
+    import sys
+
+    await start(run_bot)
+    cog = sys.modules["bot.cogs.summary"]  # as the bot loaded it (load_extension runs it anew)
+    real = cog.timeline_file
+    monkeypatch.setattr(cog, "timeline_file", lambda result, limit: real(result, 1 << 30))
+    inter = await fake.slash("summary", {"period": "all"}, attachment_size_limit=2000)
+    await fake.wait_for(lambda: fake.violations, 20, what="the refusal")
+    assert "timeline.png" in fake.violations[0] and "(limit 2000)" in fake.violations[0]
+    assert inter.original is not None and inter.original.attachments == []
+    fake.violations.clear()  # seen: the fixture would fail the test on it

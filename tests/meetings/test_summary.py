@@ -143,6 +143,32 @@ def test_cli_meetings_json(fixture_index: Path, capsys: pytest.CaptureFixture[st
     }
 
 
+@pytest.mark.parametrize(
+    ("since", "starts"),
+    [
+        ("all", {"2025-11-01", "2025-03-04", "2025-02-09", "2024-10-14", "2024-10-09"}),
+        ("2025-02", {"2025-11-01", "2025-03-04", "2025-02-09"}),
+        ("令和7年3月", {"2025-11-01", "2025-03-04"}),
+        ("30d", {"2025-11-01"}),  # from 2025-10-27
+        ("1y", {"2025-11-01", "2025-03-04", "2025-02-09"}),  # from 2024-11-26
+    ],
+)
+def test_cli_meetings_since_reads_what_summary_reads(
+    fixture_index: Path, capsys: pytest.CaptureFixture[str], since: str, starts: set[str]
+) -> None:
+    args = ["meetings", "--index", str(fixture_index), "--json", "--today", "2025-11-26"]
+    assert main([*args, "--since", since]) == 0
+    assert {m["date_start"] for m in json.loads(capsys.readouterr().out)} == starts
+
+
+def test_cli_meetings_refuses_an_unreadable_since(
+    fixture_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["meetings", "--index", str(fixture_index), "--since", "bogus"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("secbrief: error: not a period: 'bogus'") and err.count("\n") == 1
+
+
 def test_cli_summary(fixture_index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["summary", "--index", str(fixture_index), "--today", "2026-11-26", "--lang", "ja"]
     assert main(args) == 0
@@ -156,6 +182,30 @@ def test_cli_summary(fixture_index: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main([*args, "--since", "bogus"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("secbrief: error: not a period: 'bogus'") and err.count("\n") == 1
+
+
+def test_cli_summary_plot_writes_the_timeline(
+    fixture_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PIL import Image
+
+    from index.meetings.timeline import image_size
+
+    out = tmp_path / "timeline.png"
+    args = ["summary", "--index", str(fixture_index), "--since", "all", "--lang", "ja"]
+    assert main([*args, "--plot", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("**資料にある会合**: 5件")
+    assert captured.err == f"timeline: {out} (1200×432 px, 5 meeting(s))\n"
+    with Image.open(out) as image:
+        assert image.format == "PNG" and image.size == image_size(5) == (1200, 432)
+    assert [p.name for p in tmp_path.iterdir()] == ["timeline.png"]  # no partial file left
+
+    assert main([*args, "--topic", "nothing like it", "--plot", str(tmp_path / "no.png")]) == 1
+    assert "no meeting to draw" in capsys.readouterr().err
+    assert not (tmp_path / "no.png").exists()
+    assert main([*args, "--plot", str(tmp_path / "missing" / "t.png")]) == 1
+    assert capsys.readouterr().err.startswith("secbrief: error: cannot write")
 
 
 def test_cli_without_an_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
