@@ -27,6 +27,7 @@ from index.meetings.names import (
     FULL_NAME,
     JA_NAME,
     Kind,
+    cased_prefixes,
     meeting_names,
     name_mentions,
     sort_countries,
@@ -330,7 +331,7 @@ def load_meetings(
 
 # -- questions -------------------------------------------------------------------------------
 
-_LATEST = re.compile(
+LATEST = re.compile(
     r"\b(?:latest|most recent|last|newest|recent)\b|直近|最新|最近|前回|この前", re.I
 )
 
@@ -338,8 +339,9 @@ _LATEST = re.compile(
 def question_kinds(question: str) -> list[tuple[Kind, tuple[str, ...]]]:
     """The meeting formats a question names, each with the partner countries its prefix gives
     ("the Japan-U.K. defense ministers" -> defense, (JP, GB))."""
-    titled = re.sub(r"\b([a-z])", lambda m: m.group(1).upper(), question)
-    found = name_mentions(question) + name_mentions(titled)
+    cased = cased_prefixes(question)  # "japan-rok" as releases write it: "Japan-ROK"
+    titled = re.sub(r"\b([a-z])", lambda m: m.group(1).upper(), cased)
+    found = name_mentions(cased) + name_mentions(titled)
     return [(m.kind, m.countries) for m in found]
 
 
@@ -418,7 +420,7 @@ def meeting_for_question(
             for m, raw in candidates
             if m.date_start <= period.end and period.start <= m.date_end
         ]
-    elif not _LATEST.search(question):
+    elif not LATEST.search(question):
         return None
     if not candidates:
         return None

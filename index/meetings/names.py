@@ -23,7 +23,7 @@ _COUNTRIES: list[tuple[str, str, str, str, str]] = [
     ("IN", "印", "インド", "India", r"India(?:n)?"),
     ("PH", "比", "フィリピン", "Philippines", r"(?:the )?Philippines?|Philippine|PHL|Filipino"),
     ("KR", "韓", "韓国", "ROK", r"ROK|Republic of Korea|South Korean?|S\. Korean?"),
-    ("GB", "英", "英国", "UK", r"U\.K\.|UK|United Kingdom|Britain|British"),
+    ("GB", "英", "英国", "UK", r"U\.K\.|UK|GBR|United Kingdom|Britain|British"),
     ("FR", "仏", "フランス", "France", r"France|French"),
     ("DE", "独", "ドイツ", "Germany", r"Germany|German"),
     ("IT", "伊", "イタリア", "Italy", r"Italy|Italian"),
@@ -103,6 +103,44 @@ def countries_of_en_prefix(prefix: str) -> list[str]:
 
 
 _EN_WORD_RE = re.compile(rf"(?<![\w-])(?:{_EN_TOKEN_RE})(?![\w])")
+# ISO 3166 alpha-3 codes, as analysts abbreviate partners in a prefix ("JPN-AUS", "jpn-phl");
+# read only in questions' prefixes (in running text "CAN" or "IND" is a word)
+_ALPHA3 = {
+    "JPN": "JP", "USA": "US", "AUS": "AU", "IND": "IN", "PHL": "PH", "KOR": "KR", "GBR": "GB",
+    "FRA": "FR", "DEU": "DE", "ITA": "IT", "CAN": "CA", "NZL": "NZ", "VNM": "VN", "IDN": "ID",
+    "SGP": "SG", "MYS": "MY", "THA": "TH", "MNG": "MN",
+}  # fmt: skip
+_TYPED_TOKEN_RE = "|".join([_EN_TOKEN_RE, *_ALPHA3])
+# a partner prefix as a chat types it: "japan-rok", "jpn-aus", "us-japan" (question_kinds)
+_TYPED_PREFIX_RE = re.compile(
+    rf"(?<![\w-])(?:{_TYPED_TOKEN_RE})(?:\s?[-–]\s?(?:{_TYPED_TOKEN_RE}))+(?![\w-])", re.I
+)
+_TYPED_TOKENS = [
+    (key, re.compile(rf"(?:{c})\Z", re.I)) for key, c in ((c[0], c[4]) for c in _COUNTRIES)
+]
+
+
+def cased_prefixes(text: str) -> str:
+    """``text`` with each partner prefix typed in any case written as releases write it
+    ("japan-rok" -> "Japan-ROK", "jpn-aus" -> "Japan-Australia"), so that a question typed as
+    in a chat names its meeting too."""
+
+    def canonical(m: re.Match[str]) -> str:
+        keys = [_typed_country(t) for t in re.split(r"\s?[-–]\s?", m.group())]
+        if any(k is None for k in keys):
+            return m.group()
+        return "-".join(EN_NAME[k] for k in keys if k)
+
+    return _TYPED_PREFIX_RE.sub(canonical, text)
+
+
+def _typed_country(token: str) -> str | None:
+    token = token.strip()
+    if token.upper() in _ALPHA3:
+        return _ALPHA3[token.upper()]
+    return next((key for key, rx in _TYPED_TOKENS if rx.match(token)), None)
+
+
 _JA_WORD_RE = re.compile("|".join(sorted(_JA_WORDS, key=len, reverse=True)))
 
 
@@ -308,7 +346,13 @@ EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"Defen[cs]e {_MIN}(?:\s+Meeting)?(?:\s*\((?P<abbr>[A-Z]{{3,6}})\))?"
         ),
     ),
-    ("foreign", re.compile(rf"(?:(?P<c>{_EN})\s+)?Foreign {_MIN}(?:\s+Meeting)?")),
+    (
+        "foreign",
+        re.compile(
+            rf"(?:(?P<c>{_EN})\s+)?(?:(?P<n>Trilateral|Quadrilateral|Bilateral)\s+)?"
+            rf"Foreign {_MIN}(?:\s+Meeting)?"
+        ),
+    ),
     (
         "summit",
         re.compile(

@@ -28,6 +28,8 @@ class Query:
     sought: str | None  # what the answering sentence holds (answertype.sought)
     figure: AnswerType | None  # the kind of figure it asks for (answertype.expected_type)
     sources: tuple[Publisher, ...]  # the bodies it asks to be quoted from
+    # the releases of the meeting "the latest ..." names (its days are then ``period``)
+    meeting: tuple[str, ...] = ()
 
 
 def parse(

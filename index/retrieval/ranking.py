@@ -47,6 +47,12 @@ class SearchParams:
     # ... also when the question names a time (measured worse: the date preference already
     # holds that meeting, and several meetings share a week), or only for "the latest EDD"
     meeting_with_time: bool = False
+    # "the latest EDD": the newest round of the series the question names gives it its time
+    # (Retriever._latest_as_time), a constraint like a time the question writes out
+    latest_as_time: bool = True
+    # units of the named time's releases scored by the model beyond the nearest-neighbour
+    # search's depth (Retriever._score_period), at most this many
+    period_units: int = 20_000
     # The other-language slots among the first five go first to the other language's
     # releases of that event (Retriever._event_siblings ranks their sentences within it,
     # against their counterparts in the question's language, weighted by event_novelty).

@@ -18,7 +18,7 @@ import numpy as np
 from index import store
 from index.ingest.dates import Period, find_dates
 from index.ingest.publishers import Publisher
-from index.meetings.catalogue import Meeting, meeting_for_question, series_index
+from index.meetings.catalogue import LATEST, Meeting, meeting_for_question, series_index
 from index.model.embed import Embedder
 from index.questions import MAX_QUESTION_CHARS as MAX_QUESTION_CHARS
 from index.questions import validate_question as validate_question
@@ -144,9 +144,29 @@ class Retriever(Declining):
 
     def read(self, question: str) -> Query:
         """The question parsed once for every later step (misspelt words corrected when
-        ``spelling`` is on)."""
+        ``spelling`` is on; "the latest" meeting of a series read as that meeting's days)."""
         correct = self.speller.correct if self.params.spelling else None
-        return parse(question, self.tokenizer, correct)
+        return self._latest_as_time(parse(question, self.tokenizer, correct))
+
+    def _latest_as_time(self, q: Query) -> Query:
+        """ "the latest Japan-Canada foreign ministers' meeting", 「直近の日豪2+2」: the newest
+        round of that series in the catalogue, across every publisher and both languages, gives
+        the question its time, which then works as a time the question names (a constraint:
+        that meeting's releases, in either language, first)."""
+        if q.period is not None or not self.params.latest_as_time or not self.data.meetings:
+            return q
+        if not LATEST.search(q.read):
+            return q
+        named = meeting_for_question(
+            q.read, self.data.meetings, parsed=self._meetings, series=self._series, period=None
+        )
+        if named is None:
+            return q
+        start = dt.date.fromisoformat(named["date_start"])
+        end = dt.date.fromisoformat(named.get("date_end") or named["date_start"])
+        # a release dated the day after (time zones) still reports it
+        period = Period(start, end + dt.timedelta(days=1), "day")
+        return replace(q, period=period, meeting=tuple(s["path"] for s in named["sources"]))
 
     def encode(self, question: str | Query) -> np.ndarray:
         """The query embedding (of the question without its dates, which are matched apart)."""
@@ -178,6 +198,8 @@ class Retriever(Declining):
             sims, ids = self.data.vectors.search(qvec[None, :], depth)
             keep = ids[0] >= 0
             dense[ids[0][keep]] = sims[0][keep]
+            if q.period is not None:
+                self._score_period(dense, qvec, q.period)
         q_lang, period = q.lang, q.period
         focus = q.focus if p.bm25_drop_dates else q.read
         terms = q.terms if p.bm25_drop_dates else self.tokenizer(focus)
@@ -227,6 +249,17 @@ class Retriever(Declining):
             event=tuple(np.flatnonzero(event).tolist()),
             query=q,
         )
+
+    def _score_period(self, dense: np.ndarray, qvec: np.ndarray, period: Period) -> None:
+        """Similarities for the units of the releases from the time the question names that the
+        nearest-neighbour search left out (``dense`` is changed). The search keeps a fixed
+        number of units, mostly in the question's language; the time's releases in the other
+        language must still be ranked, since the time makes them the candidates."""
+        inside = self._in_period(period)[self.data.unit_doc] & (dense <= -1.0)
+        units = np.flatnonzero(inside)[: self.params.period_units]
+        if len(units):
+            vecs = self.data.vectors.reconstruct_batch(units)
+            dense[units] = np.asarray(vecs @ qvec, dtype=np.float32)
 
     def _cut_back(self, fused: np.ndarray) -> None:
         """Cut back headings and captions (``fused`` is changed; before the preferences, which
@@ -336,7 +369,16 @@ class Retriever(Declining):
         preferred = np.zeros(len(self.docs), dtype=np.float64)
         if period is not None and p.date_bonus:
             preferred += np.where(self._in_period(period), p.date_bonus, 0.0)
-        if p.meeting_bonus and self.data.meetings and (period is None or p.meeting_with_time):
+        for path in q.meeting if p.meeting_bonus else ():
+            # "the latest ...": of the releases from its days, that meeting's own first
+            if path in self.doc_by_id:
+                preferred[self.doc_by_id[path]] += p.meeting_bonus
+        if (
+            p.meeting_bonus
+            and self.data.meetings
+            and not q.meeting
+            and (period is None or p.meeting_with_time)
+        ):
             named = meeting_for_question(
                 q.read,
                 self.data.meetings,

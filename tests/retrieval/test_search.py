@@ -409,8 +409,15 @@ def test_the_meeting_preference_resolves_a_meeting_named_without_a_time(
         return float(r._preferences(r.read(question), fused)[unit])
 
     p = retriever.params
-    # "the latest 2+2" names no time: the meeting preference finds the July 2024 one
-    assert bonus(retriever, "What was agreed at the latest 2+2?") == pytest.approx(p.meeting_bonus)
+    # "the latest 2+2" names no time: the catalogue's newest 2+2 (July 2024) gives it that
+    # meeting's days as its time, and of that time's releases the meeting's own come first
+    latest = "What was agreed at the latest 2+2?"
+    assert retriever.read(latest).period is not None
+    assert bonus(retriever, latest) == pytest.approx(p.date_bonus + p.meeting_bonus)
+    # without that reading, the meeting preference alone finds it
+    untimed = retriever.with_params(latest_as_time=False)
+    assert untimed.read(latest).period is None
+    assert bonus(untimed, latest) == pytest.approx(p.meeting_bonus)
     # with a time named, the date preference holds that meeting already
     timed = "What was agreed at the July 2024 2+2?"
     assert bonus(retriever, timed) == pytest.approx(p.date_bonus)
