@@ -121,7 +121,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.retrieval.evaluate import evaluate, read_qa
 
     settings = settings_from_args(args)
-    items = read_qa(Path(args.qa))
+    skipped: list[str] = []
+    items = read_qa(Path(args.qa), skipped)
     retriever = load_retriever(settings)
     if args.mode:
         retriever = retriever.with_params(mode=args.mode)
@@ -134,6 +135,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         ranked=lambda q: undeclining.ask(q, k=10),
     )
     print(f"retrieval on {args.qa} ({len(items)} questions, mode {retriever.params.mode})")
+    if skipped:
+        print(f"skipped {len(skipped)} question(s) still waiting for an answer (doc_file ?)")
     print(report.table())
     return 0
 
