@@ -104,12 +104,14 @@ class AskCog(commands.Cog):
                 content=render.t(ui, "queued", ahead=ahead), allowed_mentions=render.NO_MENTIONS
             )
 
-        answer = await self.bot.service.ask(
-            q.text, k=q.k, since=q.since, lang=q.lang, on_queued=queued
-        )
-        replies = render.answer_replies(answer, ui)
-        view = await self.feedback_view(answer, ui, interaction.guild_id, interaction.channel_id)
-        await render.send_replies(interaction, replies, ephemeral=ephemeral, view=view)
+        async with self.bot.service.answering():
+            answer = await self.bot.service.ask(
+                q.text, k=q.k, since=q.since, lang=q.lang, on_queued=queued
+            )
+            replies = render.answer_replies(answer, ui)
+            where = (interaction.guild_id, interaction.channel_id)
+            view = await self.feedback_view(answer, ui, *where)
+            await render.send_replies(interaction, replies, ephemeral=ephemeral, view=view)
 
     @commands.Cog.listener("on_message")
     async def answer_mention(self, message: discord.Message) -> None:
@@ -133,21 +135,22 @@ class AskCog(commands.Cog):
                 allowed_mentions=render.NO_MENTIONS,
             )
 
-        try:
-            q = self.prepare(text, message.author.id)
-            async with message.channel.typing():
-                answer = await self.bot.service.ask(
-                    q.text, k=q.k, since=q.since, lang=q.lang, on_queued=queued
-                )
-            replies = render.answer_replies(answer, ui)
-            guild_id = message.guild.id if message.guild else None
-            view = await self.feedback_view(answer, ui, guild_id, message.channel.id)
-        except Exception as exc:
-            reason, known = errors.describe(exc, ui)
-            if not known:
-                log.error("answering a mention failed", exc_info=exc)
-            replies = [render.Reply(reason)]
-        await render.reply_to(message, replies, first=first, view=view)
+        async with self.bot.service.answering():
+            try:
+                q = self.prepare(text, message.author.id)
+                async with message.channel.typing():
+                    answer = await self.bot.service.ask(
+                        q.text, k=q.k, since=q.since, lang=q.lang, on_queued=queued
+                    )
+                replies = render.answer_replies(answer, ui)
+                guild_id = message.guild.id if message.guild else None
+                view = await self.feedback_view(answer, ui, guild_id, message.channel.id)
+            except Exception as exc:
+                reason, known = errors.describe(exc, ui)
+                if not known:
+                    log.error("answering a mention failed", exc_info=exc)
+                replies = [render.Reply(reason)]
+            await render.reply_to(message, replies, first=first, view=view)
 
 
 async def setup(bot: SecbriefBot) -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import sqlite3
 import struct
+import time
 from pathlib import Path
 from typing import Any
 
@@ -366,3 +367,22 @@ def test_the_passage_menu_keeps_to_discords_component_limits() -> None:
         "row 5: custom_id " + repr("m" * 101) + " is 101 characters (1-100)",
         "row 5: 26 select options (1-25)",
     ]
+
+
+async def test_shutdown_waits_for_an_answer_whose_buttons_are_being_stored(
+    fake: FakeDiscord, run_bot, make_settings, monkeypatch
+) -> None:
+    from bot.feedback import FeedbackStore
+
+    real = FeedbackStore.record_answer
+
+    def slow(self: FeedbackStore, *args: Any) -> str:
+        time.sleep(0.5)  # a busy disk: the answer is found, its buttons not yet stored
+        return real(self, *args)
+
+    monkeypatch.setattr(FeedbackStore, "record_answer", slow)
+    bot = await run_bot(make_settings())
+    inter = await fake.slash("ask", {"question": QUESTION_EN})
+    await fake.wait_for(lambda: inter.acked_at, what="the deferral")
+    await bot.close()
+    assert inter.original is not None and inter.original.embeds and inter.original.components
