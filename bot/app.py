@@ -31,7 +31,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # One cog per command area; /summary plugs in as "bot.cogs.summary".
-EXTENSIONS: list[str] = ["bot.cogs.ask", "bot.cogs.admin", "bot.cogs.summary", "bot.cogs.sources"]
+EXTENSIONS: list[str] = [
+    "bot.cogs.ask",
+    "bot.cogs.admin",
+    "bot.cogs.summary",
+    "bot.cogs.sources",
+    "bot.cogs.feedback",
+]
 
 
 class DiscordUnreachable(SecbriefError):

@@ -165,34 +165,50 @@ def pack(content: str, embeds: list[discord.Embed]) -> list[Reply]:
 
 
 async def send_replies(
-    interaction: discord.Interaction, replies: list[Reply], *, ephemeral: bool
+    interaction: discord.Interaction,
+    replies: list[Reply],
+    *,
+    ephemeral: bool,
+    view: discord.ui.View | None = None,
 ) -> None:
-    """Fill the deferred response with the first reply; send the rest as followups."""
+    """Fill the deferred response with the first reply; send the rest as followups; ``view``
+    (buttons) goes under the last."""
     first, *rest = replies
     await interaction.edit_original_response(
         content=first.content or None,
         embeds=first.embeds,
         attachments=first.files or discord.utils.MISSING,
         allowed_mentions=NO_MENTIONS,
+        view=view if view is not None and not rest else discord.utils.MISSING,
     )
-    for reply in rest:
+    for i, reply in enumerate(rest, start=1):
         await interaction.followup.send(
             content=reply.content or discord.utils.MISSING,
             embeds=reply.embeds or discord.utils.MISSING,
             files=reply.files or discord.utils.MISSING,
             ephemeral=ephemeral,
             allowed_mentions=NO_MENTIONS,
+            view=view if view is not None and i == len(rest) else discord.utils.MISSING,
         )
 
 
 async def reply_to(
-    message: discord.Message, replies: list[Reply], *, first: discord.Message | None = None
+    message: discord.Message,
+    replies: list[Reply],
+    *,
+    first: discord.Message | None = None,
+    view: discord.ui.View | None = None,
 ) -> None:
-    """Answer ``message`` with a reply (or by editing ``first``), the rest in the channel."""
+    """Answer ``message`` with a reply (or by editing ``first``), the rest in the channel;
+    ``view`` (buttons) goes under the last."""
     head, *rest = replies
+    last = view if not rest else None
     if first is not None:
         await first.edit(
-            content=head.content or None, embeds=head.embeds, allowed_mentions=NO_MENTIONS
+            content=head.content or None,
+            embeds=head.embeds,
+            allowed_mentions=NO_MENTIONS,
+            view=last,
         )
     else:
         await message.reply(
@@ -200,10 +216,14 @@ async def reply_to(
             embeds=head.embeds,
             mention_author=False,
             allowed_mentions=NO_MENTIONS,
+            view=last,  # type: ignore[arg-type]
         )
-    for reply in rest:
+    for i, reply in enumerate(rest, start=1):
         await message.channel.send(
-            content=reply.content or None, embeds=reply.embeds, allowed_mentions=NO_MENTIONS
+            content=reply.content or None,
+            embeds=reply.embeds,
+            allowed_mentions=NO_MENTIONS,
+            view=view if i == len(rest) else None,  # type: ignore[arg-type]
         )
 
 

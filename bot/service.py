@@ -14,7 +14,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from index.errors import BuildInProgress, IndexMismatch, IndexMissing
@@ -117,6 +117,7 @@ class RetrieverService:
         self._slots = asyncio.Semaphore(max(1, settings.max_concurrent))
         self._waiting = 0
         self._running = 0
+        self._sending = 0  # answers found and not yet sent (see ``answering``)
         self._idle = asyncio.Event()
         self._idle.set()
         self._rebuild: asyncio.Task[BuildReport] | None = None
@@ -205,8 +206,23 @@ class RetrieverService:
         finally:
             if not acquired:
                 self._waiting -= 1
-            if self._waiting + self._running == 0:
-                self._idle.set()
+            self._settle()
+
+    def _settle(self) -> None:
+        if self._waiting + self._running + self._sending == 0:
+            self._idle.set()
+
+    @contextlib.asynccontextmanager
+    async def answering(self) -> AsyncIterator[None]:
+        """Hold a shutdown (``drain``) until the answer is sent, not only found: between the
+        two the feedback buttons are stored, and the reply needs the HTTP session open."""
+        self._sending += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._sending -= 1
+            self._settle()
 
     def start_rebuild(
         self, progress: Callable[[BuildProgress], None] | None = None
@@ -288,5 +304,6 @@ class RetrieverService:
             await asyncio.wait_for(self._idle.wait(), timeout)
         except TimeoutError:
             log.warning(
-                "shutting down with %d question(s) unanswered", self._running + self._waiting
+                "shutting down with %d question(s) unanswered",
+                max(self._running + self._waiting, self._sending),
             )

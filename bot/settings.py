@@ -57,7 +57,17 @@ class Settings(BaseSettings):
     # fetch from hosts on private, loopback or link-local addresses (tests, intranets only)
     allow_private_urls: bool = False
 
-    @field_validator("announce_channel_id", mode="before")
+    # Feedback under every answer (bot/feedback.py): the buttons and where the votes are kept
+    feedback: bool = True  # False: no buttons, nothing stored
+    feedback_db: Path | None = None  # default: feedback.sqlite3 beside the index folder
+    feedback_days: int = Field(default=365, ge=1)  # rows older than this are deleted
+
+    @property
+    def feedback_path(self) -> Path:
+        """The feedback database: ``SECBRIEF_FEEDBACK_DB``, else beside the index folder."""
+        return self.feedback_db or self.index_dir.parent / "feedback.sqlite3"
+
+    @field_validator("announce_channel_id", "feedback_db", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

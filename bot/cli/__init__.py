@@ -1,8 +1,8 @@
 """The ``secbrief`` command line: thin over the core; errors become one line and exit 1.
 
 One module per command group (``ask``: ask and eval; ``index``: index build; ``meetings``:
-meetings and summary; ``run``: the bot; ``sources``: sources, fetch,
-ingest), each registering its subcommands here.
+meetings and summary; ``run``: the bot; ``sources``: sources, fetch, ingest; ``feedback``:
+feedback stats and export), each registering its subcommands here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import ask, index, meetings, run, sources
+from bot.cli import ask, feedback, index, meetings, run, sources
 from bot.cli.ask import format_answer as format_answer
 from bot.cli.index import ProgressLine as ProgressLine
 from index.errors import SecbriefError
@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (index, ask, run, meetings, sources):
+    for group in (index, ask, run, meetings, sources, feedback):
         group.register(sub)
     return parser
 

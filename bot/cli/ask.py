@@ -137,7 +137,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from index.retrieval.evaluate import evaluate, read_qa
 
     settings = settings_from_args(args)
-    items = read_qa(Path(args.qa))
+    skipped: list[str] = []
+    items = read_qa(Path(args.qa), skipped)
     retriever = load_retriever(settings)
     if args.mode:
         retriever = retriever.with_params(mode=args.mode)
@@ -151,6 +152,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         seen=None if args.seen is None else seen_in(Path(args.seen)),
     )
     print(f"retrieval on {args.qa} ({len(items)} questions, mode {retriever.params.mode})")
+    if skipped:
+        print(f"skipped {len(skipped)} question(s) still waiting for an answer (doc_file ?)")
     print(report.table())
     return 0
 

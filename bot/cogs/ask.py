@@ -6,18 +6,19 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import errors, render
-from bot.cogs import LANG_CHOICES
+from bot.cogs import LANG_CHOICES, parse_since
 from index.retrieval.search import validate_question
 
 if TYPE_CHECKING:
     from bot.app import SecbriefBot
+    from index.schema import Answer
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +32,6 @@ class Question:
     k: int
     since: dt.date | None
     lang: str | None
-
-
-def parse_since(value: str) -> dt.date:
-    """A day, a month (its first day) or a year (1 January): 2024-07-28, 2024/07, 2024."""
-    text = value.strip().replace("/", "-").replace(".", "-")
-    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise errors.UserError("bad_date", value=render.trim(value.replace("`", "'"), 40))
 
 
 class AskCog(commands.Cog):
@@ -70,6 +60,17 @@ class AskCog(commands.Cog):
         if wait := self.bot.cooldowns.hit(user_id):
             raise errors.OnCooldown(wait)
         return Question(question, k or settings.default_k, date, lang)
+
+    async def feedback_view(
+        self, answer: Answer, lang: str, guild_id: int | None, channel_id: int | None
+    ) -> discord.ui.View | None:
+        """The feedback buttons for ``answer`` (:mod:`bot.cogs.feedback`), or None when
+        feedback is off. In a DM no channel is kept: a DM channel stands for its user."""
+        # looked up, not imported: an extension module is loaded apart from a plain import
+        cog: Any = self.bot.get_cog("FeedbackCog")
+        if cog is None:
+            return None
+        return await cog.view_for(answer, lang, guild_id, channel_id if guild_id else None)
 
     @app_commands.command(
         name="ask", description="Ask about the security press releases (日本語 / English)"
@@ -103,12 +104,14 @@ class AskCog(commands.Cog):
                 content=render.t(ui, "queued", ahead=ahead), allowed_mentions=render.NO_MENTIONS
             )
 
-        answer = await self.bot.service.ask(
-            q.text, k=q.k, since=q.since, lang=q.lang, on_queued=queued
-        )
-        await render.send_replies(
-            interaction, render.answer_replies(answer, ui), ephemeral=ephemeral
-        )
+        async with self.bot.service.answering():
+            answer = await self.bot.service.ask(
+                q.text, k=q.k, since=q.since, lang=q.lang, on_queued=queued
+            )
+            replies = render.answer_replies(answer, ui)
+            where = (interaction.guild_id, interaction.channel_id)
+            view = await self.feedback_view(answer, ui, *where)
+            await render.send_replies(interaction, replies, ephemeral=ephemeral, view=view)
 
     @commands.Cog.listener("on_message")
     async def answer_mention(self, message: discord.Message) -> None:
@@ -122,6 +125,7 @@ class AskCog(commands.Cog):
         text = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
         ui = render.asker_lang(text)
         first: discord.Message | None = None
+        view: discord.ui.View | None = None
 
         async def queued(ahead: int) -> None:
             nonlocal first
@@ -131,19 +135,22 @@ class AskCog(commands.Cog):
                 allowed_mentions=render.NO_MENTIONS,
             )
 
-        try:
-            q = self.prepare(text, message.author.id)
-            async with message.channel.typing():
-                answer = await self.bot.service.ask(
-                    q.text, k=q.k, since=q.since, lang=q.lang, on_queued=queued
-                )
-            replies = render.answer_replies(answer, ui)
-        except Exception as exc:
-            reason, known = errors.describe(exc, ui)
-            if not known:
-                log.error("answering a mention failed", exc_info=exc)
-            replies = [render.Reply(reason)]
-        await render.reply_to(message, replies, first=first)
+        async with self.bot.service.answering():
+            try:
+                q = self.prepare(text, message.author.id)
+                async with message.channel.typing():
+                    answer = await self.bot.service.ask(
+                        q.text, k=q.k, since=q.since, lang=q.lang, on_queued=queued
+                    )
+                replies = render.answer_replies(answer, ui)
+                guild_id = message.guild.id if message.guild else None
+                view = await self.feedback_view(answer, ui, guild_id, message.channel.id)
+            except Exception as exc:
+                reason, known = errors.describe(exc, ui)
+                if not known:
+                    log.error("answering a mention failed", exc_info=exc)
+                replies = [render.Reply(reason)]
+            await render.reply_to(message, replies, first=first, view=view)
 
 
 async def setup(bot: SecbriefBot) -> None:

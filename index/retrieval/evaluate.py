@@ -113,7 +113,14 @@ class EvalReport:
         return "\n".join(lines)
 
 
-def read_qa(path: Path) -> list[QAItem]:
+# doc_file of a question still waiting for its answer (e.g. exported from the bot's feedback as
+# "not answered"): skipped until someone fills it in; "-" means the corpus cannot answer
+PENDING = "?"
+
+
+def read_qa(path: Path, skipped: list[str] | None = None) -> list[QAItem]:
+    """The questions of a QA file; the ids of rows still waiting for an answer (doc_file
+    ``?``) are left out and appended to ``skipped``."""
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
@@ -124,6 +131,10 @@ def read_qa(path: Path) -> list[QAItem]:
         try:
             doc = row["doc_file"].strip()
             span = row["answer_span"].strip()
+            if doc == PENDING:
+                if skipped is not None:
+                    skipped.append(row["id"])
+                continue
             items.append(
                 QAItem(
                     row["id"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,57 @@ def content_bodies(fake: FakeDiscord) -> list[dict[str, Any]]:
 
 def all_messages(fake: FakeDiscord) -> list[Message]:
     return fake.sent()
+
+
+# -- feedback under the answers ------------------------------------------------------------------
+
+QUESTION_EN = "Where did Japan host the December 2024 Extended Deterrence Dialogue?"
+OFF_TOPIC_JA = "チョコチップクッキーの作り方は？"
+
+
+def db_rows(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def votes(path: Path) -> list[tuple[Any, ...]]:
+    return db_rows(path, "SELECT user_hash, vote, passage FROM votes ORDER BY voted_at")
+
+
+def with_buttons(messages: list[Message]) -> Message:
+    """The one message of an answer that carries the feedback buttons: the last."""
+    carrying = [m for m in messages if m.components]
+    assert len(carrying) == 1 and carrying[0] is messages[-1], [m.custom_ids() for m in messages]
+    return carrying[0]
+
+
+async def ask(fake: FakeDiscord, question: str, **options: Any) -> Message:
+    inter = await fake.slash("ask", {"question": question, **options})
+    await answer_of(fake, inter)
+    return with_buttons(inter.messages)
+
+
+async def replied(fake: FakeDiscord, inter: Interaction) -> Message:
+    """The ephemeral reply to a press (a new message, or the pressed message updated)."""
+    await fake.wait_for(lambda: inter.ack_type is not None, what=f"an answer to {inter.name}")
+    if inter.ack_type == 7:
+        return next(m for m in fake.sent() if str(m.id) == inter.payload["message"]["id"])
+    assert inter.ack_type == 4 and inter.ephemeral and inter.original is not None
+    return inter.original
+
+
+def button(message: Message, which: str) -> str:
+    """The custom id of "answered" (``a``) or "not answered" (``n``)."""
+    return next(c for c in message.custom_ids() if c.endswith(f":{which}"))
+
+
+async def vote_twice(fake: FakeDiscord) -> tuple[Message, Message]:
+    """An English answer voted "answered" with its first passage, a Japanese question (declined)
+    voted "not answered"."""
+    found = await ask(fake, QUESTION_EN, public=True)
+    menu = await replied(fake, await fake.press(found, button(found, "a")))
+    select = menu.components[0]["components"][0]["custom_id"]
+    await replied(fake, await fake.press(menu, select, values=["1"]))
+    missed = await ask(fake, OFF_TOPIC_JA, public=True)
+    await replied(fake, await fake.press(missed, button(missed, "n"), user=fake.user("other")))
+    return found, missed

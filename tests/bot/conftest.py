@@ -117,7 +117,9 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-def make_settings(fake: FakeDiscord, small_index: tuple[Path, Path]) -> Callable[..., Settings]:
+def make_settings(
+    fake: FakeDiscord, small_index: tuple[Path, Path], tmp_path: Path
+) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
         corpus, index = small_index
         values: dict[str, Any] = {
@@ -130,6 +132,8 @@ def make_settings(fake: FakeDiscord, small_index: tuple[Path, Path]) -> Callable
             "cooldown_seconds": 0,
             "reindex_progress_seconds": 0.05,
             "shutdown_grace_seconds": 3,
+            # each test its own feedback database (by default it would go beside the shared index)
+            "feedback_db": tmp_path / "feedback.sqlite3",
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

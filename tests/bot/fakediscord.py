@@ -4,9 +4,9 @@ The real discord.py client talks to it through ``DISCORD_API_BASE`` / ``DISCORD_
 It records every REST request, answers 400 like Discord when a message breaks a platform limit
 (and keeps the reason in ``violations`` so a test fails even if the bot swallows the error),
 enforces the 3-second deadline of an interaction's first response, and lets a test inject
-INTERACTION_CREATE / MESSAGE_CREATE dispatches and 429 responses. Files sent with a message
-(multipart/form-data, :mod:`fakefiles`) are kept as the message's ``attachments``, within the
-interaction's ``attachment_size_limit``.
+INTERACTION_CREATE (slash commands, and presses of buttons and select menus) / MESSAGE_CREATE
+dispatches and 429 responses. Files sent with a message (multipart/form-data, :mod:`fakefiles`)
+are kept as the message's ``attachments``, within the interaction's ``attachment_size_limit``.
 """
 
 from __future__ import annotations
@@ -77,6 +77,55 @@ def message_limit_errors(body: dict[str, Any]) -> list[str]:
         errors.append(f"embeds hold {total} characters (limit 6000)")
     if content is not None and not content and not embeds and "content" in body:
         errors.append("empty message")
+    return errors + component_limit_errors(body.get("components") or [])
+
+
+SELECTS = (3, 5, 6, 7, 8)  # string, user, role, mentionable and channel select menus
+
+
+def component_limit_errors(rows: list[dict[str, Any]]) -> list[str]:
+    """Every way the action rows of a message break Discord's component limits."""
+    errors: list[str] = []
+    if len(rows) > 5:
+        errors.append(f"{len(rows)} action rows (limit 5)")
+    ids: list[str] = []
+    for r, row in enumerate(rows):
+        items = row.get("components") or []
+        if row.get("type") != 1:
+            errors.append(f"component {r} is not an action row")
+        elif not 1 <= len(items) <= 5 or (
+            len(items) > 1 and any(c["type"] in SELECTS for c in items)
+        ):
+            errors.append(f"row {r}: {len(items)} components (1-5 buttons, or one select menu)")
+        for c in items:
+            if c.get("type") == 2 and c.get("style") == 5:  # a link button has a url instead
+                continue
+            cid = c.get("custom_id") or ""
+            ids.append(cid)
+            if not 1 <= len(cid) <= 100:
+                errors.append(f"row {r}: custom_id {cid!r} is {len(cid)} characters (1-100)")
+            if c.get("type") == 2 and dlen(c.get("label") or "") > 80:
+                errors.append(f"row {r}: button label over 80 characters")
+            if c.get("type") == 3:
+                errors += _select_errors(r, c)
+    if len(ids) != len(set(ids)):
+        errors.append("two components share a custom_id")
+    return errors
+
+
+def _select_errors(r: int, select: dict[str, Any]) -> list[str]:
+    errors = []
+    options = select.get("options") or []
+    if not 1 <= len(options) <= 25:
+        errors.append(f"row {r}: {len(options)} select options (1-25)")
+    for o in options:
+        for name, low in (("label", 1), ("value", 1), ("description", 0)):
+            if not low <= dlen(o.get(name) or "") <= 100:
+                errors.append(f"row {r}: option {name} {o.get(name)!r} is not {low}-100 characters")
+    if dlen(select.get("placeholder") or "") > 150:
+        errors.append(f"row {r}: placeholder over 150 characters")
+    if not 0 <= select.get("min_values", 1) <= select.get("max_values", 1) <= 25:
+        errors.append(f"row {r}: min_values/max_values out of 0-25")
     return errors
 
 
@@ -105,6 +154,23 @@ class Message:
     reference: dict[str, Any] | None = None
     edits: int = 0
     attachments: list[Upload] = field(default_factory=list)
+    components: list[dict[str, Any]] = field(default_factory=list)
+
+    def custom_ids(self) -> list[str]:
+        """The custom ids of the message's buttons and menus, in order."""
+        return [
+            c["custom_id"] for row in self.components for c in row["components"] if "custom_id" in c
+        ]
+
+    def component(self, custom_id: str) -> dict[str, Any]:
+        found = [
+            c
+            for row in self.components
+            for c in row["components"]
+            if c.get("custom_id") == custom_id
+        ]
+        assert found, f"no component {custom_id!r} on the message: {self.custom_ids()}"
+        return found[0]
 
     @property
     def ephemeral(self) -> bool:
@@ -307,22 +373,76 @@ class FakeDiscord:
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(self.guild_id)},
         }
-        if dm:
-            channel = {"id": str(snowflake()), "type": 1, "recipients": [user]}
+        if not dm and command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        self._where(payload, user, permissions, roles or [], snowflake() if dm else None)
+        interaction = Interaction(iid, payload["token"], name, payload)
+        self.interactions[interaction.token] = interaction
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return interaction
+
+    def _where(
+        self,
+        payload: dict[str, Any],
+        user: dict[str, Any],
+        permissions: int,
+        roles: list[int],
+        dm_channel: int | None,
+    ) -> None:
+        """Who acts where: ``user`` in the guild channel, or in the DM channel ``dm_channel``."""
+        if dm_channel is not None:
+            channel = {"id": str(dm_channel), "type": 1, "recipients": [user]}
             payload |= {"channel": channel, "channel_id": channel["id"], "user": user}
             payload["context"] = 1
         else:
-            if command.get("guild_id"):
-                data["guild_id"] = command["guild_id"]
             payload |= {
                 "guild_id": str(self.guild_id),
                 "guild_locale": "ja",
                 "channel_id": str(self.channel_id),
                 "channel": self._channel(),
-                "member": self._member(user, permissions, roles or []),
+                "member": self._member(user, permissions, roles),
                 "context": 0,
             }
-        interaction = Interaction(iid, payload["token"], name, payload)
+
+    async def press(
+        self,
+        message: Message,
+        custom_id: str,
+        *,
+        values: list[str] | None = None,
+        user: dict[str, Any] | None = None,
+        locale: str = "en-US",
+    ) -> Interaction:
+        """Dispatch INTERACTION_CREATE (type 3) for ``user`` pressing the button ``custom_id``
+        of ``message``, or choosing ``values`` in its select menu ``custom_id``.
+
+        As Discord does, the payload carries the message with its components: discord.py
+        finds the pressed item there. A message made by the test (a forged custom id) works
+        too. In a channel other than the guild's, the press comes from a DM.
+        """
+        component = message.component(custom_id)
+        iid = snowflake()
+        user = user or self.owner
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": component["type"]}
+        if values is not None:
+            data["values"] = values
+        payload: dict[str, Any] = {
+            "id": str(iid),
+            "application_id": str(self.app_id),
+            "type": 3,
+            "token": f"itoken-{iid}",
+            "version": 1,
+            "data": data,
+            "message": self._message_json(message),
+            "locale": locale,
+            "app_permissions": str(MEMBER_PERMISSIONS),
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(self.guild_id)},
+        }
+        dm = None if message.channel_id == self.channel_id else message.channel_id
+        self._where(payload, user, MEMBER_PERMISSIONS, [], dm)
+        interaction = Interaction(iid, payload["token"], f"press {custom_id}", payload)
         self.interactions[interaction.token] = interaction
         await self.dispatch("INTERACTION_CREATE", payload)
         return interaction
@@ -361,6 +481,14 @@ class FakeDiscord:
             payload["member"] = self._member(None, MEMBER_PERMISSIONS, [])
         await self.dispatch("MESSAGE_CREATE", payload)
         return payload
+
+    async def wait_disconnected(self, timeout: float = 5.0) -> None:
+        """Wait until no client holds a gateway connection (after a bot closed)."""
+        deadline = time.monotonic() + timeout
+        while self._sockets:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"a client is still connected after {timeout}s")
+            await asyncio.sleep(0.01)
 
     def replies_to(self, message_id: str) -> list[Message]:
         return [
@@ -530,6 +658,7 @@ class FakeDiscord:
             allowed_mentions=body.get("allowed_mentions"),
             reference=reference,
             attachments=self._store(rec.files),
+            components=body.get("components") or [],
         )
 
     def _store(self, uploads: list[Upload]) -> list[Upload]:
@@ -564,6 +693,7 @@ class FakeDiscord:
             "pinned": False,
             "type": 19 if msg.reference else 0,
             "application_id": str(self.app_id),
+            "components": msg.components,
         }
 
     def _interaction(self, token: str) -> Interaction | None:
@@ -586,29 +716,58 @@ class FakeDiscord:
             + attachment_errors(rec.files, inter.payload["attachment_size_limit"])
         ):
             return self._violation(rec, problems)
+        if kind in (6, 7):  # a component's message: updated (7) or to be updated (6)
+            return self._update(rec, inter, kind, data)
         inter.acked_at = time.monotonic()
         inter.ack_type = kind
         inter.ephemeral = bool((data.get("flags") or 0) & EPHEMERAL)
         msg = Message(
             id=snowflake(),
-            channel_id=self.channel_id,
+            channel_id=int(inter.payload["channel_id"]),
             content=data.get("content") or "",
             embeds=data.get("embeds") or [],
             flags=(data.get("flags") or 0) | (128 if kind == 5 else 0),  # 128: loading
             allowed_mentions=data.get("allowed_mentions"),
             attachments=self._store(rec.files),
+            components=data.get("components") or [],
         )
         inter.original = msg
         return _json(
             {
                 "interaction": {
                     "id": iid,
-                    "type": 2,
+                    "type": inter.payload["type"],
                     "response_message_id": str(msg.id),
                     "response_message_loading": kind == 5,
                     "response_message_ephemeral": inter.ephemeral,
                 },
                 "resource": {"type": kind, "message": self._message_json(msg)},
+            }
+        )
+
+    def _update(
+        self, rec: Request, inter: Interaction, kind: int, data: dict[str, Any]
+    ) -> web.Response:
+        """UPDATE_MESSAGE (7) or DEFERRED_UPDATE_MESSAGE (6): the component's own message."""
+        message = inter.payload.get("message")
+        if message is None:
+            return _error(400, 50035, "Invalid Form Body: not a component interaction")
+        found = [m for m in self.sent() if str(m.id) == message["id"]]
+        if not found:
+            return _error(404, 10008, "Unknown Message")
+        if kind == 7 and (response := self._apply_edit(rec, found[0], body=data)).status != 200:
+            return response
+        inter.acked_at = time.monotonic()
+        inter.ack_type = kind
+        resource = {"type": kind, "message": self._message_json(found[0])}
+        return _json(
+            {
+                "interaction": {
+                    "id": str(inter.id),
+                    "type": 3,
+                    "response_message_id": message["id"],
+                },
+                "resource": resource,
             }
         )
 
@@ -621,12 +780,12 @@ class FakeDiscord:
         original = inter.original
         if original is not None and inter.ack_type == 5 and original.flags & 128:
             # Discord: the first followup after a deferral fills the deferred message
-            msg = self._new_message(rec, self.channel_id)
+            msg = self._new_message(rec, int(inter.payload["channel_id"]))
             msg.flags = (msg.flags & ~EPHEMERAL) | (EPHEMERAL if inter.ephemeral else 0)
             msg.id = original.id
             inter.original = msg
         else:
-            msg = self._new_message(rec, self.channel_id)
+            msg = self._new_message(rec, int(inter.payload["channel_id"]))
             inter.followups.append(msg)
         return _json(self._message_json(msg))
 
@@ -666,18 +825,25 @@ class FakeDiscord:
         return self._apply_edit(rec, found[0])
 
     def _apply_edit(
-        self, rec: Request, target: Message, clear_loading: bool = False
+        self,
+        rec: Request,
+        target: Message,
+        clear_loading: bool = False,
+        body: dict[str, Any] | None = None,
     ) -> web.Response:
-        """Edit ``target`` with the request's content/embeds, refusing what Discord would."""
-        body = rec.json or {}
+        """Edit ``target`` with the request's content/embeds/components (or ``body``'s),
+        refusing what Discord would."""
+        body = rec.json or {} if body is None else body
         merged = {
             "content": body.get("content", target.content),
             "embeds": body.get("embeds", target.embeds),
+            "components": body.get("components", target.components),
         }
         if problems := message_limit_errors(merged):
             return self._violation(rec, problems)
         target.content = merged["content"] or ""
         target.embeds = merged["embeds"] or []
+        target.components = merged["components"] or []
         target.allowed_mentions = body.get("allowed_mentions")
         if "attachments" in body or rec.files:  # the attachments listed stay, new files join
             keep = {str(a.get("id")) for a in body.get("attachments") or []}

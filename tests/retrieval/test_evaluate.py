@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.retrieval.evaluate import QAItem, evaluate
+from index.retrieval.evaluate import QAItem, evaluate, read_qa
 from index.schema import Answer, Chunk, Document, Hit
 
 LEAD = "主に拡大抑止協議を通じて蓄積された議論に基づき、ガイドラインを作成しました。"
@@ -80,3 +80,19 @@ def test_recall_at_3_and_the_seen_split() -> None:
     assert rows["release=seen"].r3 == 1.0 and rows["release=unseen"].r3 == 0.0
     assert rows["release=unseen"].r5 == 1.0
     assert "R@3" in report.table().splitlines()[0]
+
+
+def test_rows_waiting_for_an_answer_are_skipped_and_counted(tmp_path) -> None:
+    qa = tmp_path / "qa.tsv"
+    qa.write_text(
+        "id\tlang\tquestion\tdoc_file\tanswer_span\tkind\n"
+        f"a1\tja\tq1\tg.txt\t{LEAD}\tfact\n"
+        "n1\ten\tq2\t-\t-\tnone\n"  # unanswerable: kept, scored as a decline
+        "t1\tja\tq3\t?\t?\ttriage\n",  # not filled in yet: skipped
+        encoding="utf-8",
+    )
+    skipped: list[str] = []
+    items = read_qa(qa, skipped)
+    assert [(i.id, i.doc_file) for i in items] == [("a1", "g.txt"), ("n1", None)]
+    assert skipped == ["t1"]
+    assert [i.id for i in read_qa(qa)] == ["a1", "n1"]
