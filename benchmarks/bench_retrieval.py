@@ -43,6 +43,9 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("no figure check", {"figure_depth": 0}),
     ("no round check", {"round_check": False}),
     ("no partner check", {"partner_check": False}),
+    ("'the latest X' not read as X's days", {"latest_as_time": False}),
+    ("a named time's other-language units left unscored", {"period_units": 0}),
+    ("no names rescue below the noise floor", {"name_terms": 0}),
 ]
 
 QA_SETS = [

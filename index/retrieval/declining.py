@@ -26,6 +26,7 @@ from index.meetings.names import (
     countries_of_en_prefix,
     countries_of_ja_prefix,
 )
+from index.retrieval.lexicon import Lexicon
 from index.retrieval.passages import Passages
 from index.retrieval.ranking import Scores
 from index.schema import Document, Hit, Round
@@ -62,6 +63,7 @@ class Declining(Passages):
     _meetings: list[Meeting]
     _series: SeriesIndex
     _prefixes: set[frozenset[str]] | None  # partner prefixes releases write (when first needed)
+    lexicon: Lexicon | None
 
     def decline(self, scores: Scores, hits: list[Hit]) -> Decline | None:
         """Why the corpus cannot answer the question ``scores`` were made for, or None when its
@@ -72,7 +74,7 @@ class Declining(Passages):
             return Decline("none")
         if not self.params.decline:
             return None
-        if not self._above_noise(scores.dense):
+        if not self._above_noise(scores.dense) and not self._names_what_a_release_reports(scores):
             return Decline("none")
         period = scores.period
         if period is not None and not self._in_period(period).any():
@@ -181,6 +183,47 @@ class Declining(Passages):
         if self.params.mode == "bm25" or floor is None or not len(dense):
             return True
         return float(dense.max()) > floor + self.params.noise_margin
+
+    def _names_what_a_release_reports(self, scores: Scores) -> bool:
+        """Whether one release holds ``name_terms`` or more of the names the question gives
+        (people, places, agreements: proper nouns to MeCab, words the dictionary does not know
+        as English words), of the time the question names if it names one.
+
+        A question typed as in a chat ("kono & kang kyung-wha fm mtg in manila aug 2017 - how
+        long?") can sit no closer to any passage than off-topic probes get, yet name what a
+        release reports; an off-topic question names nothing the releases hold together.
+        """
+        need = self.params.name_terms
+        if not need or scores.query is None:
+            return False
+        weights = self.data.bm25.weights
+        vocab = self.data.bm25.vocab
+        cols = sorted({vocab[t] for t in self._names_in(scores.query.read) if t in vocab})
+        if len(cols) < need:
+            return False
+        held = np.zeros(len(self.docs), dtype=np.int32)
+        for col in cols:
+            units = weights.indices[weights.indptr[col] : weights.indptr[col + 1]]
+            held[np.unique(self.data.unit_doc[units])] += 1
+        if scores.period is not None:
+            held = np.where(self._in_period(scores.period), held, 0)
+        return bool((held >= need).any())
+
+    def _names_in(self, question: str) -> set[str]:
+        """The question's BM25 terms that are names: proper nouns to MeCab (Japanese), words the
+        dictionary does not know (English)."""
+        found: set[str] = set()
+        tag = getattr(self.tokenizer, "tag", None)
+        for term in self.tokenizer(question):
+            if term.isascii():
+                lexicon = self.lexicon
+                if term.isalpha() and lexicon is not None and not lexicon.knows(term):
+                    found.add(term)
+            elif tag is not None and any(
+                w.surface == term and w.feature.pos2 == "固有名詞" for w in tag(term)
+            ):
+                found.add(term)
+        return found
 
     def answerable(self, question: str, dense: np.ndarray) -> bool:
         """Whether the corpus likely answers: the best passage beats the index's noise floor

@@ -83,6 +83,9 @@ class SearchParams:
     # A misspelt word one edit from a word of the corpus is read as that word
     # (index.retrieval.spelling)
     spelling: bool = True
+    # ... unless one release (of the time the question names) holds name_terms of the names
+    # it gives (people, places: Declining._names_what_a_release_reports)
+    name_terms: int = 2
     # Decline when the best passage is no closer than off-topic probes get (index.store.probes),
     # or the question names a time no release is from.
     decline: bool = True

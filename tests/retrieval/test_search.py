@@ -641,3 +641,20 @@ def test_a_question_is_read_once(retriever: Retriever) -> None:
     assert retriever.read("How long did the meeting last?").figure is not None
     # every later step reads the parsed question: the scores carry it
     assert retriever.score(q).query is q
+
+
+def test_names_rescue_a_question_below_the_noise_floor_but_no_probe(retriever: Retriever) -> None:
+    # names: proper nouns to MeCab, English words the dictionary does not know
+    names = retriever._names_in("Did Kihara and Shin Won-sik meet in Tokyo? 木原防衛大臣と岸田総理")
+    assert {"kihara", "sik", "木原", "岸田"} <= names  # "shin" and "won" are English words too
+    assert not names & {"meet", "tokyo", "防衛", "大臣", "総理"}
+    # a question naming what one release reports together is not off-topic, however loosely
+    # it is typed; the off-topic probes the floor is made of name nothing: still declined
+    from index.store.probes import PROBES
+
+    assert not [q for q in PROBES if retriever.ask(q).answered]
+    strict = retriever.with_params(name_terms=0)
+    typed = "kihara shin won-sik mtg jul 2024 what signed"
+    scores = retriever.score(retriever.read(typed))
+    assert retriever._names_what_a_release_reports(scores)
+    assert strict._names_what_a_release_reports(scores) is False
