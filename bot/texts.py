@@ -26,11 +26,15 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "no_period_empty": "No release in the corpus is from {period}.",
         "no_round": "No release about a {series} from {period}. The corpus holds these rounds:",
+        "no_round_number": (
+            "No release reports round {number} of the {series}. The corpus holds these rounds:"
+        ),
         "no_partners": "No release in the corpus reports a meeting of {countries}.",
         "amount": "amount",
         "percentage": "percentage",
         "headcount": "number of people",
         "duration": "length of time",
+        "clock": "time of day",
         "next": "next meeting",
         "suggestions": "Closest releases:",
         "queued": "Queued: {ahead} question(s) ahead of yours…",
@@ -127,11 +131,13 @@ TEXT: dict[str, dict[str, str]] = {
         "no_period": "{period}の発表はコーパスにありません（収録は{first}から{last}まで）。",
         "no_period_empty": "{period}の発表はコーパスにありません。",
         "no_round": "{period}の{series}に関する発表はありません。コーパスにある回:",
+        "no_round_number": "{series}の第{number}回を報じる発表はありません。コーパスにある回:",
         "no_partners": "{countries}の会合を報じる発表はコーパスにありません。",
         "amount": "金額",
         "percentage": "割合",
         "headcount": "人数",
         "duration": "時間の長さ",
+        "clock": "時刻",
         "next": "次回会合の予定",
         "suggestions": "近い資料:",
         "queued": "順番待ち中です（前に{ahead}件）…",
@@ -270,6 +276,10 @@ def decline_lines(answer: Answer, lang: str) -> list[str] | None:
             "・".join(names) if lang == "ja" else " and ".join([", ".join(names[:-1]), names[-1]])
         )
         return [t(lang, "no_partners", countries=joined)]
+    if answer.missing == "round" and answer.round_number is not None and answer.rounds:
+        series = answer.rounds[0].name_in(lang)
+        lines = [t(lang, "no_round_number", number=answer.round_number, series=series)]
+        return lines + _round_lines(answer, lang)
     if answer.period is None or answer.missing not in ("period", "round"):
         return None
     when = period_text(*answer.period, lang)
@@ -279,7 +289,11 @@ def decline_lines(answer: Answer, lang: str) -> list[str] | None:
         first, last = (d.isoformat() for d in answer.held)
         return [t(lang, "no_period", period=when, first=first, last=last)]
     series = answer.rounds[0].name_in(lang) if answer.rounds else ""
-    lines = [t(lang, "no_round", period=when, series=series)]
+    return [t(lang, "no_round", period=when, series=series), *_round_lines(answer, lang)]
+
+
+def _round_lines(answer: Answer, lang: str) -> list[str]:
+    lines = []
     for r in answer.rounds[:8]:
         place = f" ({r.place_in(lang)})" if r.place_in(lang) else ""
         lines.append(f"- {r.date.isoformat()} {r.name_in(lang)}{place}")

@@ -119,6 +119,9 @@ class Answer:
     # missing == "partners": the countries (codes: "JP", "GB") of the meeting the question
     # names, which no release reports a meeting of
     partners: tuple[str, ...] = ()
+    # missing == "round" for a round named by its number ("the fourth Japan-U.K. 2+2") that
+    # no release of the series states (``rounds`` are those the corpus holds)
+    round_number: int | None = None
 
     def to_json(self) -> dict[str, object]:
         return {

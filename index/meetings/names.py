@@ -288,7 +288,9 @@ def meeting_names(
 
 # -- mentions in text --------------------------------------------------------------------
 
-_KANJI_KANA = r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff・]"
+# a topic's characters: kanji and katakana, not the 回 of a round number (「第13回日米拡大抑止協議」
+# names the 拡大抑止 dialogue)
+_KANJI_KANA = r"(?:(?!回)[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff・])"
 _JA = JA_PREFIX_RE
 _EN = EN_PREFIX_RE
 _Q = r"[\"“”'‘’「」]?"
@@ -298,7 +300,7 @@ JA_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "2+2",
         re.compile(
-            rf"(?P<c>{_JA})?(?:「?(?P<scc>安全保障協議委員会)」?|外務・防衛閣僚会合|「?2\+2」?)"
+            rf"(?P<c>{_JA})?(?:「?(?P<scc>安全保障協議委員会)」?|外務・防衛閣僚(?:会合|協議)|「?2\+2」?)"
         ),
     ),
     (
@@ -407,7 +409,16 @@ def name_mentions(text: str) -> list[NameMention]:
                 mention = _mention(text, m, family, lang)
                 if mention is not None:
                     found.append(mention)
-    found.sort(key=lambda x: (x.start, -(x.end - x.start), FAMILIES.index(x.kind.family)))
+    # of names of one span, a dialogue (any words before 協議) yields to a named format
+    # (「日豪外務・防衛閣僚協議」 is a 2+2)
+    found.sort(
+        key=lambda x: (
+            x.start,
+            -(x.end - x.start),
+            x.kind.family == "dialogue",
+            FAMILIES.index(x.kind.family),
+        )
+    )
     kept: list[NameMention] = []
     for x in found:
         if kept and x.start < kept[-1].end:

@@ -88,6 +88,18 @@ DURATION = AnswerType(
         r"|\b(?:an|half an) hour\b"
     ),
 )
+# "At what time did the talks begin?", 「会談は何時から行われたか」: a time of day
+CLOCK = AnswerType(
+    "clock",
+    re.compile(
+        r"何時(?!間)|\bat what time\b|\bwhat time (?:did|does|do|was|were|is|will)\b"
+        r"|\bwhat times\b"
+    ),
+    re.compile(
+        r"(?<!\d)\d{1,2}\s*時(?!間|代|点)|\b\d{1,2}:\d{2}\b|\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b"
+        r"|(?:午前|午後|正午)"
+    ),
+)
 _MEETING_WORD = (
     r"(?:edd|2\+2|round|meeting|session|dialogue|talks|ministerial|summit|consultations?"
     r"|conference)"
@@ -106,7 +118,7 @@ NEXT_MEETING = AnswerType(
         r"|\bwill (?:be )?(?:held|hosted|convened)\b|\bwill (?:host|hold|convene|meet)\b"
     ),
 )
-TYPES = (MONEY, PERCENT, HEADCOUNT, DURATION, NEXT_MEETING)
+TYPES = (MONEY, PERCENT, HEADCOUNT, DURATION, CLOCK, NEXT_MEETING)
 
 
 def expected_type(question: str) -> AnswerType | None:

@@ -23,10 +23,13 @@ from index.meetings.catalogue import Meeting, SeriesIndex, meetings_named, quest
 from index.meetings.names import (
     EN_PREFIX_RE,
     JA_PREFIX_RE,
+    cased_prefixes,
     countries_of_en_prefix,
     countries_of_ja_prefix,
+    name_mentions,
 )
 from index.retrieval.lexicon import Lexicon
+from index.retrieval.ordinals import round_named, states_round
 from index.retrieval.passages import Passages
 from index.retrieval.ranking import Scores
 from index.schema import Document, Hit, Round
@@ -43,6 +46,7 @@ class Decline:
     reason: str
     rounds: list[Round] = field(default_factory=list)
     partners: tuple[str, ...] = ()
+    number: int | None = None  # the round number no release of the series states
     # for a figure none states: the releases of the question's event, to read for oneself
     releases: list[Document] = field(default_factory=list)
 
@@ -82,6 +86,9 @@ class Declining(Passages):
         rounds = self._missing_round(question, period) if self.params.round_check else None
         if rounds:
             return Decline("round", rounds)
+        numbered = self._missing_round_number(question) if self.params.round_check else None
+        if numbered:
+            return Decline("round", numbered[0], number=numbered[1])
         partners = self._missing_partners(question) if self.params.partner_check else None
         if partners:
             return Decline("partners", partners=partners)
@@ -116,6 +123,26 @@ class Declining(Passages):
                 return None
         ordered = sorted(named, key=lambda m: m.date_start, reverse=True)
         return [Round(m.name_ja, m.name_en, m.date_start, m.place_ja, m.place_en) for m in ordered]
+
+    def _missing_round_number(self, question: str) -> tuple[list[Round], int] | None:
+        """The rounds the corpus holds of the series ``question`` names by a round number
+        ("the fourth Japan-U.K. 2+2", 「第4回日英2+2」), and that number, when no release of the
+        series states it; None otherwise."""
+        spans = [(m.start, m.end) for m in name_mentions(cased_prefixes(question))]
+        number = round_named(question, spans) if spans else None
+        if number is None:
+            return None
+        named = meetings_named(question, self._meetings, self._series)
+        if not named:
+            return None
+        paths = {s.path for m in named for s in m.sources}
+        if any(states_round(self.docs[self.doc_by_id[p]].text, number) for p in paths):
+            return None
+        ordered = sorted(named, key=lambda m: m.date_start, reverse=True)
+        rounds = [
+            Round(m.name_ja, m.name_en, m.date_start, m.place_ja, m.place_en) for m in ordered
+        ]
+        return rounds, number
 
     def _missing_partners(self, question: str) -> tuple[str, ...] | None:
         """The countries of the meeting ``question`` names by its partners ("the Japan-U.K.

@@ -507,6 +507,7 @@ class Retriever(Declining):
             why.rounds,
             self._held,
             why.partners,
+            why.number,
         )
 
 
