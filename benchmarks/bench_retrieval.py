@@ -46,6 +46,7 @@ VARIANTS: list[tuple[str, dict[str, object]]] = [
     ("'the latest X' not read as X's days", {"latest_as_time": False}),
     ("a named time's other-language units left unscored", {"period_units": 0}),
     ("no names rescue below the noise floor", {"name_terms": 0}),
+    ("chat shorthand left as typed", {"chat_shorthand": False}),
 ]
 
 QA_SETS = [

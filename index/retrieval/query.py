@@ -5,6 +5,7 @@ parsing the question again."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,14 +33,51 @@ class Query:
     meeting: tuple[str, ...] = ()
 
 
+# Shorthand of chats about diplomacy, written out as releases write it ("fm mtg" -> "foreign
+# minister meeting"). "pm" after a clock time stays (5 pm).
+_CHAT = [
+    (r"def\.? ?mins", "defense ministers"),
+    (r"def\.? ?min", "defense minister"),
+    (r"def\.? ?sec", "defense secretary"),
+    (r"fms", "foreign ministers"),
+    (r"fm", "foreign minister"),
+    (r"dms", "defense ministers"),
+    (r"dm", "defense minister"),
+    (r"(?<![0-9] )(?<![0-9])pm", "prime minister"),
+    (r"mtgs", "meetings"),
+    (r"mtg", "meeting"),
+    (r"yrs", "years"),
+    (r"yr", "year"),
+    (r"govt", "government"),
+    (r"dept", "department"),
+    (r"amb", "ambassador"),
+    (r"mil-to-mil", "military-to-military"),
+    (r"intl", "international"),
+]
+_CHAT_RE = [(re.compile(rf"(?<![\w.-]){a}(?![\w-])", re.I), b) for a, b in _CHAT]
+
+
+def written_out(question: str) -> str:
+    """An English question's chat shorthand written out ("kono & kang fm mtg" -> "kono and
+    kang foreign minister meeting"); a Japanese question as it is."""
+    if detect_lang(question) != "en":
+        return question
+    for rx, full in _CHAT_RE:
+        question = rx.sub(full, question)
+    return re.sub(r"\s&\s", " and ", question)
+
+
 def parse(
     question: str,
     tokenizer: Tokenizer,
     correct: Callable[[str], str] | None = None,
     today: dt.date | None = None,
+    shorthand: bool = True,
 ) -> Query:
-    """Read ``question`` once (``correct``: the spelling corrector, if any)."""
-    read = correct(question) if correct is not None else question
+    """Read ``question`` once (``correct``: the spelling corrector, if any; chat shorthand is
+    written out first unless ``shorthand`` is False)."""
+    read = written_out(question) if shorthand else question
+    read = correct(read) if correct is not None else read
     focus = without_dates(read)
     return Query(
         text=question,

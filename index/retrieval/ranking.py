@@ -83,6 +83,8 @@ class SearchParams:
     # A misspelt word one edit from a word of the corpus is read as that word
     # (index.retrieval.spelling)
     spelling: bool = True
+    # chat shorthand written out ("fm mtg" -> "foreign minister meeting"; query.written_out)
+    chat_shorthand: bool = True
     # ... unless one release (of the time the question names) holds name_terms of the names
     # it gives (people, places: Declining._names_what_a_release_reports)
     name_terms: int = 2

@@ -146,7 +146,8 @@ class Retriever(Declining):
         """The question parsed once for every later step (misspelt words corrected when
         ``spelling`` is on; "the latest" meeting of a series read as that meeting's days)."""
         correct = self.speller.correct if self.params.spelling else None
-        return self._latest_as_time(parse(question, self.tokenizer, correct))
+        q = parse(question, self.tokenizer, correct, shorthand=self.params.chat_shorthand)
+        return self._latest_as_time(q)
 
     def _latest_as_time(self, q: Query) -> Query:
         """ "the latest Japan-Canada foreign ministers' meeting", 「直近の日豪2+2」: the newest
