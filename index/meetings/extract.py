@@ -14,13 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from index.ingest.dates import DateMention, find_dates
-from index.meetings.names import (
-    Kind,
-    NameMention,
-    countries_named,
-    name_mentions,
-    sort_countries,
-)
+from index.meetings.countries import countries_named, sort_countries
+from index.meetings.names import Kind, NameMention, name_mentions
 from index.meetings.people import Person, merge_people, people, place_in
 from index.schema import Document
 from index.text import sentence_spans

@@ -1,11 +1,12 @@
-"""How releases name meetings: countries, meeting formats and topics, in Japanese and English.
+"""How releases name meetings: meeting formats and topics, in Japanese and English.
 
 Nothing here lists the sample corpus's meetings. A meeting is recognised by the words releases
 use for a *format* (協議/Dialogue, 防衛相会談/Defense Ministers' Meeting, 「2+2」, 表敬/courtesy
 call, ...), the partner prefix (日米豪, U.S.-Japan-ROK, Japan-Philippines, 日ASEAN, ...) and, for
 dialogues and topical ministerials, the topic (拡大抑止/extended deterrence). From these a
 canonical name is made in both languages, so an unseen 「日英外務・防衛閣僚会合」 or a
-"Japan-Philippines Defense Ministers' Meeting" gets a sensible name and its countries.
+"Japan-Philippines Defense Ministers' Meeting" gets a sensible name and its countries
+(:mod:`index.meetings.countries` reads the prefixes).
 """
 
 from __future__ import annotations
@@ -13,147 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# key, Japanese prefix character(s), Japanese name, English short name, English patterns
-# (longest first). The order is the canonical order of names: Japan first, as Japanese
-# releases write 日米豪比.
-_COUNTRIES: list[tuple[str, str, str, str, str]] = [
-    ("JP", "日", "日本", "Japan", r"Japan(?:ese)?"),
-    ("US", "米", "米国", "U.S.", r"U\.S\.(?:A\.)?|USA|US|United States(?: of America)?|American"),
-    ("AU", "豪", "豪州", "Australia", r"Australia(?:n)?"),
-    ("IN", "印", "インド", "India", r"India(?:n)?"),
-    ("PH", "比", "フィリピン", "Philippines", r"(?:the )?Philippines?|Philippine|PHL|Filipino"),
-    ("KR", "韓", "韓国", "ROK", r"ROK|Republic of Korea|South Korean?|S\. Korean?"),
-    ("GB", "英", "英国", "UK", r"U\.K\.|UK|GBR|United Kingdom|Britain|British"),
-    ("FR", "仏", "フランス", "France", r"France|French"),
-    ("DE", "独", "ドイツ", "Germany", r"Germany|German"),
-    ("IT", "伊", "イタリア", "Italy", r"Italy|Italian"),
-    ("CA", "加", "カナダ", "Canada", r"Canada|Canadian"),
-    ("NZ", "NZ", "ニュージーランド", "New Zealand", r"New Zealand|NZ"),
-    ("VN", "越", "ベトナム", "Vietnam", r"Viet ?[Nn]am(?:ese)?"),
-    ("ID", "尼", "インドネシア", "Indonesia", r"Indonesia(?:n)?"),
-    ("SG", "星", "シンガポール", "Singapore", r"Singapore(?:an)?"),
-    ("MY", "馬", "マレーシア", "Malaysia", r"Malaysia(?:n)?"),
-    ("TH", "泰", "タイ", "Thailand", r"Thailand|Thai"),
-    ("MN", "蒙", "モンゴル", "Mongolia", r"Mongolian?"),
-    ("CN", "中", "中国", "China", r"China|PRC|Chinese"),
-    ("ASEAN", "ASEAN", "ASEAN", "ASEAN", r"ASEAN"),
-    ("NATO", "NATO", "NATO", "NATO", r"NATO"),
-    ("EU", "EU", "EU", "EU", r"EU|European Union"),
-]
-ORDER = {c[0]: i for i, c in enumerate(_COUNTRIES)}
-# the names meetings.json gives countries and organisations
-FULL_NAME = {
-    "JP": "Japan", "US": "United States", "AU": "Australia", "IN": "India",
-    "PH": "Philippines", "KR": "Republic of Korea", "GB": "United Kingdom", "FR": "France",
-    "DE": "Germany", "IT": "Italy", "CA": "Canada", "NZ": "New Zealand", "VN": "Vietnam",
-    "ID": "Indonesia", "SG": "Singapore", "MY": "Malaysia", "TH": "Thailand", "MN": "Mongolia",
-    "CN": "China", "ASEAN": "ASEAN", "NATO": "NATO", "EU": "European Union",
-}  # fmt: skip
-CODE_OF_FULL_NAME = {v: k for k, v in FULL_NAME.items()}
-JA_PREFIX = {c[0]: c[1] for c in _COUNTRIES}
-JA_NAME = {c[0]: c[2] for c in _COUNTRIES}
-EN_NAME = {c[0]: c[3] for c in _COUNTRIES}
-_BY_JA_CHAR = {c[1]: c[0] for c in _COUNTRIES}
-_EN_TOKENS = [(c[0], re.compile(rf"(?:{c[4]})\Z")) for c in _COUNTRIES]
-# Japanese full names as they stand in running text (「米国」「豪州」「アメリカ合衆国」 ...)
-_JA_WORDS = {
-    "日本": "JP", "米国": "US", "アメリカ": "US", "豪州": "AU", "オーストラリア": "AU",
-    "インド": "IN", "フィリピン": "PH", "韓国": "KR", "英国": "GB", "イギリス": "GB",
-    "フランス": "FR", "ドイツ": "DE", "イタリア": "IT", "カナダ": "CA",
-    "ニュージーランド": "NZ", "ベトナム": "VN", "インドネシア": "ID", "シンガポール": "SG",
-    "マレーシア": "MY", "タイ": "TH", "モンゴル": "MN",
-    "ASEAN": "ASEAN", "NATO": "NATO", "EU": "EU",
-}  # fmt: skip
-
-_JA_PREFIX_CHARS = "".join(c[1] for c in _COUNTRIES if len(c[1]) == 1 and c[0] != "JP")
-# 日米, 日米豪比, 日・ASEAN, 日NATO; not 本日米国 / 28日米国 / 毎日
-JA_PREFIX_RE = (
-    rf"(?<![本毎同翌前当昨今先後0-9０-９月])日(?:・)?"
-    rf"(?:[{_JA_PREFIX_CHARS}]|ASEAN|NATO|EU|NZ|・)+"
+from index.meetings.countries import (
+    EN_NAME,
+    EN_PREFIX_RE,
+    JA_NAME,
+    JA_PREFIX,
+    JA_PREFIX_RE,
+    countries_of_en_prefix,
+    countries_of_ja_prefix,
+    sort_countries,
 )
-_EN_TOKEN_RE = "|".join(
-    sorted((p for c in _COUNTRIES for p in c[4].split("|")), key=len, reverse=True)
-)
-# U.S.-Japan, Japan-US-S. Korea, Australia-Japan-Philippines-US, United States-Japan-Australia
-EN_PREFIX_RE = rf"(?<![\w-])(?:{_EN_TOKEN_RE})(?:\s?[-–]\s?(?:{_EN_TOKEN_RE}))+(?![\w-])"
-
-
-def sort_countries(keys: set[str] | list[str]) -> list[str]:
-    return sorted(set(keys), key=lambda k: ORDER.get(k, 99))
-
-
-def countries_of_ja_prefix(prefix: str) -> list[str]:
-    """「日米豪比」 -> JP, US, AU, PH."""
-    found = ["JP"]
-    for token in re.findall(r"ASEAN|NATO|EU|NZ|.", prefix[1:]):
-        if token in _BY_JA_CHAR:
-            found.append(_BY_JA_CHAR[token])
-    return sort_countries(found)
-
-
-def country_of_en(token: str) -> str | None:
-    token = token.strip()
-    return next((key for key, rx in _EN_TOKENS if rx.match(token)), None)
-
-
-def countries_of_en_prefix(prefix: str) -> list[str]:
-    """ "U.S.-Japan-ROK" -> JP, US, KR."""
-    keys = [country_of_en(t) for t in re.split(r"\s?[-–]\s?(?=[A-Z])", prefix)]
-    return sort_countries([k for k in keys if k])
-
-
-_EN_WORD_RE = re.compile(rf"(?<![\w-])(?:{_EN_TOKEN_RE})(?![\w])")
-# ISO 3166 alpha-3 codes, as analysts abbreviate partners in a prefix ("JPN-AUS", "jpn-phl");
-# read only in questions' prefixes (in running text "CAN" or "IND" is a word)
-_ALPHA3 = {
-    "JPN": "JP", "USA": "US", "AUS": "AU", "IND": "IN", "PHL": "PH", "KOR": "KR", "GBR": "GB",
-    "FRA": "FR", "DEU": "DE", "ITA": "IT", "CAN": "CA", "NZL": "NZ", "VNM": "VN", "IDN": "ID",
-    "SGP": "SG", "MYS": "MY", "THA": "TH", "MNG": "MN",
-}  # fmt: skip
-_TYPED_TOKEN_RE = "|".join([_EN_TOKEN_RE, *_ALPHA3])
-# a partner prefix as a chat types it: "japan-rok", "jpn-aus", "us-japan" (question_kinds)
-_TYPED_PREFIX_RE = re.compile(
-    rf"(?<![\w-])(?:{_TYPED_TOKEN_RE})(?:\s?[-–]\s?(?:{_TYPED_TOKEN_RE}))+(?![\w-])", re.I
-)
-_TYPED_TOKENS = [
-    (key, re.compile(rf"(?:{c})\Z", re.I)) for key, c in ((c[0], c[4]) for c in _COUNTRIES)
-]
-
-
-def cased_prefixes(text: str) -> str:
-    """``text`` with each partner prefix typed in any case written as releases write it
-    ("japan-rok" -> "Japan-ROK", "jpn-aus" -> "Japan-Australia"), so that a question typed as
-    in a chat names its meeting too."""
-
-    def canonical(m: re.Match[str]) -> str:
-        keys = [_typed_country(t) for t in re.split(r"\s?[-–]\s?", m.group())]
-        if any(k is None for k in keys):
-            return m.group()
-        return "-".join(EN_NAME[k] for k in keys if k)
-
-    return _TYPED_PREFIX_RE.sub(canonical, text)
-
-
-def _typed_country(token: str) -> str | None:
-    token = token.strip()
-    if token.upper() in _ALPHA3:
-        return _ALPHA3[token.upper()]
-    return next((key for key, rx in _TYPED_TOKENS if rx.match(token)), None)
-
-
-_JA_WORD_RE = re.compile("|".join(sorted(_JA_WORDS, key=len, reverse=True)))
-
-
-def countries_named(text: str) -> list[str]:
-    """Countries named anywhere in ``text``, in order of first mention."""
-    found: list[str] = []
-    hits = [(m.start(), country_of_en(m.group())) for m in _EN_WORD_RE.finditer(text)]
-    hits += [(m.start(), _JA_WORDS[m.group()]) for m in _JA_WORD_RE.finditer(text)]
-    for _, key in sorted(hits, key=lambda h: h[0]):
-        if key and key not in found and key != "CN":
-            found.append(key)
-    return found
-
 
 # -- topics ----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.meetings.names import _EN_TOKEN_RE, country_of_en
+from index.meetings.countries import EN_TOKEN_RE, country_of_en
 
 _JA_NAME_CHARS = re.compile(r"[\u30a0-\u30ff]+|[\u4e00-\u9fff]{2}")
 
@@ -43,7 +43,7 @@ def role_of(title: str) -> str:
 
 # -- English ---------------------------------------------------------------------------
 
-_NAT = rf"(?:(?:the\s+)?(?P<nat>{_EN_TOKEN_RE})(?:\s*\((?:ROK|U\.S\.|US)\))?(?:['’]s)?\s+)?"
+_NAT = rf"(?:(?:the\s+)?(?P<nat>{EN_TOKEN_RE})(?:\s*\((?:ROK|U\.S\.|US)\))?(?:['’]s)?\s+)?"
 _TITLE_EN = (
     r"(?:(?:Deputy\s+)?Prime Minister(?:\s+and\s+Minister for Defen[cs]e)?"
     r"|Secretary of (?:State|Defen[cs]e|National Defen[cs]e|Foreign Affairs)"

@@ -20,7 +20,7 @@ import numpy as np
 
 from index.ingest.dates import Period, query_period
 from index.meetings.catalogue import Meeting, SeriesIndex, meetings_named, question_kinds
-from index.meetings.names import (
+from index.meetings.countries import (
     EN_PREFIX_RE,
     JA_PREFIX_RE,
     countries_of_en_prefix,
