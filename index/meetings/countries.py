@@ -191,15 +191,24 @@ def _typed_country(token: str) -> str | None:
 
 # a country word standing alone or inside a prefix ("Japan-Australia": both), not a word's part
 _EN_WORD_RE = re.compile(rf"(?<![\w])(?:{_EN_TOKEN_RE})(?![\w])")
-_JA_WORD_RE = re.compile(
-    rf"(?<![{_KATAKANA}])(?:{_alternatives(list(_JA_WORDS))})(?![{_KATAKANA}]|太平洋)"
-)
+
+
+def _ja_word(word: str) -> str:
+    """A Japanese name as a whole word: a katakana name not inside a longer katakana word."""
+    kana = f"[{_KATAKANA}]"
+    before = f"(?<!{kana})" if re.match(kana, word) else ""
+    after = f"(?!{kana}|太平洋)" if re.search(f"{kana}$", word) else ""
+    return before + re.escape(word) + after
+
+
+JA_WORDS = _JA_WORDS
+JA_WORD_RE = re.compile("|".join(_ja_word(w) for w in sorted(_JA_WORDS, key=len, reverse=True)))
 
 
 def country_hits(text: str) -> list[tuple[int, str]]:
     """(position, code) of every country ``text`` names: words, names and partner prefixes."""
     hits = [(m.start(), country_of_en(m.group())) for m in _EN_WORD_RE.finditer(text)]
-    hits += [(m.start(), _JA_WORDS[m.group()]) for m in _JA_WORD_RE.finditer(text)]
+    hits += [(m.start(), _JA_WORDS[m.group()]) for m in JA_WORD_RE.finditer(text)]
     for m in re.finditer(JA_PREFIX_RE, text):
         hits += [(m.start(), key) for key in countries_of_ja_prefix(m.group())]
     return sorted(((pos, key) for pos, key in hits if key), key=lambda h: h[0])

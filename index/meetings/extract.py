@@ -15,42 +15,22 @@ from dataclasses import dataclass, field, replace
 
 from index.ingest.dates import DateMention, find_dates
 from index.meetings.countries import countries_named, sort_countries
+from index.meetings.cues import (
+    HELD,
+    PARTICIPANT_CUE,
+    PUBLISHED,
+    TIME_AFTER,
+    TODAY,
+    VERBAL_EN,
+    VERBAL_JA,
+    counterparts,
+    family_of,
+    passing,
+)
 from index.meetings.names import Kind, NameMention, name_mentions
 from index.meetings.people import Person, merge_people, people, place_in
 from index.schema import Document
 from index.text import sentence_spans
-
-_HELD = re.compile(
-    r"\b(?:met|meets|convened|convene|hosted|hosts|held|holds|will hold|will be held|took place"
-    r"|conclusion of|concluded|co-chaired|received a courtesy call|paid a courtesy call)\b"
-    r"|実施|開催|行(?:い|っ|う|われ)|会談し|出席|表敬を受け|表敬し|参加し"
-)
-_PASSING_BEFORE = re.compile(
-    r"\b(?:followed|following(?! the conclusion)|after|previous|prior to|ahead of|welcomed|welcome"
-    r"|reports? of|reiterated in|in which|since|recalled|Joint Statement of|announcements from"
-    r"|on the (?:margins?|sidelines) of|at the recent)\b",
-    re.I,
-)
-_PASSING_AFTER = re.compile(
-    r"^[)）」”\"\s]*(?:\([^()]{0,30}\)|（[^（）]{0,30}）)?\s*(?!を受け)"
-    r"(?:['’]s\b|\s*Joint Statement"
-    r"|[^。、]{0,30}?(?:出席のため|を踏まえ|踏まえつつ|に引き続き|に続き|を受け|の機会に|に先立ち|の際|以降"
-    r"|を通じ|における)|\s*(?:共同発表|共同声明)"
-    r"|の(?!開催|概要|様子|結果|実施|について))"
-)
-_VERBAL_EN = re.compile(
-    r"\b(?:met|meets)\b|['’]s Meeting With\b|\bmeeting with\b"
-    r"|\bheld (?:a|an|their)\b[^.]{0,60}?\bmeeting\b"
-    r"|\b(?P<a>[A-Z][a-z]+)-(?P<b>[A-Z][a-z]+) meeting\b"
-)
-_VERBAL_JA = re.compile(r"(?<![相臣脳談])会談(?=を(?:行|実施)|し|する)")
-_TODAY = re.compile(r"\b(?:today|this morning|this afternoon|earlier today)\b|本日", re.I)
-_PUBLISHED = re.compile(r"発表|公表|お知らせ|announced|released")
-_TIME_AFTER = re.compile(r"^\s*(?:\([^()]{1,4}\))?\s*\d{1,2}(?:時|:\d\d)")
-_PARTICIPANT_CUE = re.compile(
-    r"co-chair|共同議長|出席|参加|同席|attended|Included in the|\bmet\b|convened|会談|表敬"
-    r"|courtesy call|hosted|\bheld\b|との間で|led by|headed by|率い"
-)
 
 
 @dataclass
@@ -118,52 +98,34 @@ def _sentence_people(text: str, known: list[Person]) -> list[tuple[int, Person]]
     return sorted(found, key=lambda x: x[0])
 
 
-def _family_of(persons: list[Person]) -> str:
-    roles = [p.role for p in persons]
-    heads = roles.count("head")
-    if heads >= 2 and len({p.country for p in persons if p.role == "head"}) >= 2:
-        return "summit"
-    if heads == 1 and len(roles) > 1:
-        return "courtesy"
-    if len(roles) >= 2 and all(r == "defense" for r in roles):
-        return "defense"
-    if len(roles) >= 2 and all(r == "foreign" for r in roles):
-        return "foreign"
-    if len(roles) >= 4 and {"defense", "foreign"} <= set(roles):
-        return "2+2"
-    return "meeting"
-
-
-def _passing(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 120) : start]
-    return bool(_PASSING_BEFORE.search(before) or _PASSING_AFTER.match(text[end:]))
-
-
 def _mentions_in(text: str, sentence: int, known: list[Person]) -> list[Mention]:
     named: list[tuple[int, int, NameMention | None]] = [
         (m.start, m.end, m) for m in name_mentions(text)
     ]
-    for rx in (_VERBAL_EN, _VERBAL_JA):
+    for rx in (VERBAL_EN, VERBAL_JA):
         for v in rx.finditer(text):
             if any(a <= v.start() < b or v.start() <= a < v.end() for a, b, _ in named):
                 continue
             named.append((v.start(), v.end(), None))
-    held = bool(_HELD.search(text))
+    held = bool(HELD.search(text))
     all_people = _sentence_people(text, known)
+    sides = counterparts(text)
+    title = sentence < 0
     out: list[Mention] = []
     for start, end, m in sorted(named, key=lambda x: x[0]):
-        if sentence >= 0 and (
-            _passing(text, start, end) or text[max(0, start - 1) : start] == "同"
-        ):
+        if passing(text, start, end, title) or text[max(0, start - 1) : start] == "同":
             continue  # 「同閣僚会合」 refers back to a meeting named before
-        cut = next((s for s, _, _ in named if s > end and _passing(text, s, s + 1)), len(text))
+        cut = next(
+            (s for s, _, _ in named if s > end and passing(text, s, s + 1, title)), len(text)
+        )
         persons = [p for pos, p in all_people if pos < cut]
         if m is None:
             kind, countries, abbr, parties = Kind("meeting"), [], None, None
         else:
             kind, countries, abbr, parties = m.kind, list(m.countries), m.abbr, m.parties
         if kind.family == "meeting" and persons:
-            kind = Kind(_family_of(persons))
+            kind = Kind(family_of(persons, counterpart=sides is not None))
+            parties = parties or sides
         out.append(
             Mention(
                 kind, countries, bool(countries), abbr, parties, sentence, start, end, held, persons
@@ -235,8 +197,8 @@ def _pick_date(
         if d.precision != "day":
             continue
         if (
-            _TIME_AFTER.match(text[d.end :])
-            and _PUBLISHED.search(text)
+            TIME_AFTER.match(text[d.end :])
+            and PUBLISHED.search(text)
             and "から" not in text[d.end : d.end + 12]
         ):
             continue  # 「防衛省は令和6年12月12日20時30分、…を発表した」: when it was published
@@ -249,7 +211,7 @@ def _pick_date(
     if d.alt_date is not None and d.alt_zone == "local":
         return (d.alt_date, d.alt_date), True  # 「1月12日(現地時間11日)」: the 11th where it was
     # "DECEMBER 11, 2024 – ... met today": the report's dateline, not the meeting's own date
-    dateline = d.start <= 2 and bool(_TODAY.search(text)) and d.date_end is None
+    dateline = d.start <= 2 and bool(TODAY.search(text)) and d.date_end is None
     return (d.date_start, d.date_end or d.date_start), not dateline
 
 
@@ -293,7 +255,7 @@ def extract_document(doc: Document, doc_index: int = 0) -> list[Found]:
     if not any(m.sentence == -1 or m.kind.family != "meeting" or m.people for m in ordered):
         # only "we held a meeting": the release is about a meeting of the people it names
         for m in ordered:
-            m.kind, m.people = Kind(_family_of(known)), known
+            m.kind, m.people = Kind(family_of(known)), known
             _fill_countries(m, [])
     for m in ordered:
         home = next((c for c in clusters if all(_compatible(m, x) for x in c.mentions)), None)
@@ -331,7 +293,7 @@ def _found(
     single = len(clusters) == 1
     for i, s in enumerate(sentences):
         near = own and (i in own or 0 < i - own[0] <= 2) and i not in others
-        if (single or near) and _PARTICIPANT_CUE.search(s):
+        if (single or near) and PARTICIPANT_CUE.search(s):
             mine = [m for m in mentions if m.sentence == i]
             persons += [p for m in mine for p in m.people] if mine else people(s)
     persons = merge_people([persons])
@@ -371,6 +333,6 @@ def _cluster_date(
     if doc.date is not None:
         for m in mentions:
             text = doc.title if m.sentence < 0 else sentences[m.sentence]
-            if _TODAY.search(text) or m.sentence <= 1:
+            if TODAY.search(text) or m.sentence <= 1:
                 return (doc.date, doc.date), False
     return None, False

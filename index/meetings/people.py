@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.meetings.countries import EN_TOKEN_RE, country_of_en
+from index.meetings.countries import EN_TOKEN_RE, JA_WORD_RE, JA_WORDS, country_hits, country_of_en
 
 _JA_NAME_CHARS = re.compile(r"[\u30a0-\u30ff]+|[\u4e00-\u9fff]{2}")
 
@@ -30,11 +30,36 @@ class Person:
         return self.lang == other.lang and bool(self.names & other.names)
 
 
+_ADVISER = re.compile(r"Advis[eo]r|Assistant to|補佐官|顧問")
+_ORG_HEAD = re.compile(r"Secretary[- ]General|事務総長|事務局長")
+_VICE = re.compile(
+    r"Vice[- ](?:Defen[cs]e )?Minister|Deputy Minister|Deputy Secretary(?! General)"
+    r"|Under ?Secretary|(?<!事務)次官(?!補)|副大臣|外務審議官|防衛審議官"
+)
+_OFFICIAL = re.compile(
+    r"Director|Assistant Secretary|Deputy Assistant|Principal Deputy|Political Director"
+    r"|局長|審議官|参事官|次官補|部長|課長|統括官|室長"
+)
+
+
 def role_of(title: str) -> str:
+    """The office a title gives, as meetings are told apart by it: "head" of government,
+    "defense" or "foreign" minister, "vice" minister, "official" below them, "org" (an
+    international organisation's secretary-general) or "other"."""
     t = re.sub(r"Deputy Prime Minister|副首相", "", title)
+    if _ADVISER.search(t):
+        return "other"
+    if _ORG_HEAD.search(t):
+        return "org"
+    if _VICE.search(t):
+        return "vice"
+    if _OFFICIAL.search(t):
+        return "official"
     if re.search(r"Defen[cs]e|防衛|国防", t):
         return "defense"
-    if re.search(r"Foreign|Secretary of State|State of the|Department of State|外務|国務|外相", t):
+    if re.search(
+        r"Foreign|Secretary of State|State of the|Department of State|外務|外交|国務|外相", t
+    ):
         return "foreign"
     if re.search(r"Prime Minister|President|総理|首相|大統領", t):
         return "head"
@@ -49,6 +74,7 @@ _TITLE_EN = (
     r"|Secretary of (?:State|Defen[cs]e|National Defen[cs]e|Foreign Affairs)"
     r"|Minister (?:for|of) (?:Foreign Affairs|National Defen[cs]e|Defen[cs]e)"
     r"|Chief Cabinet Secretary(?: of Japan)?|Defen[cs]e Minister|Foreign Minister"
+    r"|(?:Defen[cs]e|Foreign) Secretary|Secretary[- ]General"
     r"|President|Secretary|Minister|Ambassador)"
 )
 _NAME_WORD = r"(?:[A-Z][a-zA-Z'’.-]*|[A-Z]{2,})"
@@ -105,7 +131,8 @@ def _en_country(nat: str | None, title: str) -> str | None:
         return "US"
     if re.search(r"Ministry of (?:Foreign Affairs|Defense)(?: of Japan)?\b", title):
         return "JP"
-    return None
+    named = country_hits(title)  # "Secretary General of the North Atlantic Treaty Organization"
+    return named[0][1] if named else None
 
 
 def people_en(text: str) -> list[Person]:
@@ -147,13 +174,14 @@ def people_en(text: str) -> list[Person]:
 _TITLE_JA = (
     r"(?:内閣総理大臣|総理大臣|首相|大統領|副首相兼国防大臣|国防大臣|国防部長官|防衛大臣|外務大臣"
     r"|国務長官|国防長官|内閣官房長官|官房長官|大臣|長官|次官補代理|次官補|次官|審議官|参事官"
-    r"|局長|次長|部長|大使|司令官|幕僚長|統括官|議長)"
+    r"|局長|次長|部長|大使|司令官|幕僚長|統括官|議長|事務総長|事務局長|補佐官|副大臣)"
 )
 _JA_PERSON = re.compile(rf"(?P<body>.+?)(?P<title>{_TITLE_JA})(?P<note>\([^()A-Za-z]*\))?")
 _LATIN_PAREN = re.compile(r"\((?=[^()]*[A-Za-z])(?:[^()]|\([^()]*\))*\)")
 _SEPARATORS = re.compile(
-    r"、|及び|並びに|ならびに|とともに|との間で|との|のほか|と(?=[^\u3040-\u309f])|が|は|も|から|による|により|他"
+    r"[、,，]|及び|並びに|ならびに|とともに|との間で|との|のほか|と(?=[^\u3040-\u309f])|が|は|も|から|による|により|他"
 )
+_ENUMERATOR = re.compile(r"^(?:\d{1,2}|[(（]\d{1,2}[)）])[\s.．]+|^[(（]\d{1,2}[)）]")
 _NOT_NAMES = ("日本国", "日本", "米国", "両国", "日米", "同", "本", "各国", "両")
 _JA_MARKERS = [
     (r"(?<!北)米|国務省|国防総省", "US"), (r"豪", "AU"), (r"比", "PH"), (r"韓", "KR"),
@@ -187,11 +215,15 @@ def people_ja(text: str) -> list[Person]:
     text = re.sub(r"\([\u3040-\u309f・]+\)", "", _LATIN_PAREN.sub("", text))  # readings: 稔(みのる)
     for piece in _depth0_pieces(text):
         piece = piece.rsplit("の", 1)[-1] if "の" in piece else piece
+        piece = _ENUMERATOR.sub("", piece)  # 「2 岸田外務大臣は」: a list's number
         m = _JA_PERSON.fullmatch(piece)
         if m is None:
             continue
         body = m["body"]
         name_part = re.split(r"外務省|防衛省|国務省|国防|内閣|米国|米|豪|比|韓国|英国", body)[0]
+        named = JA_WORD_RE.search(name_part)  # マルコス・フィリピン共和国大統領
+        if named:
+            name_part = name_part[: named.start()].rstrip("・")
         if len(name_part) < 2 or name_part in _NOT_NAMES or re.search(r"\d|[\u3040-\u309f]", body):
             continue
         names = frozenset(
@@ -200,7 +232,10 @@ def people_ja(text: str) -> list[Person]:
             for w in run.split("・")  # ピート・ヘグセス is also ヘグセス
             if w and w != "ー"
         )
-        country = next((c for rx, c in _JA_MARKERS if re.search(rx, body[len(name_part) :])), None)
+        rest = body[len(name_part) :]
+        country = next((c for rx, c in _JA_MARKERS if re.search(rx, rest)), None)
+        if country is None and (word := JA_WORD_RE.search(rest)):
+            country = JA_WORDS[word.group()]
         if country is None and re.fullmatch(r"[\u4e00-\u9fff]+", name_part):
             country = "JP"
         found.append(Person(piece, "ja", names, country, role_of(m["title"] + body)))
