@@ -61,8 +61,9 @@ def topic_key(topic: str) -> tuple[str, str, str]:
     low = re.sub(r"\s+", " ", t).lower()
     if low in _TOPIC_BY_EN:
         return low, _TOPIC_JA_BY_EN[low], _TOPIC_BY_EN[low]
-    en = " ".join(w[:1].upper() + w[1:] for w in low.split()) if t.isascii() else t
-    return low, t, en
+    small = ("to", "and", "on", "of", "for")
+    words = [w if w in small and i else w[:1].upper() + w[1:] for i, w in enumerate(low.split())]
+    return low, t, " ".join(words) if t.isascii() else t
 
 
 def known_topic(topic: str) -> bool:
@@ -73,7 +74,8 @@ def known_topic(topic: str) -> bool:
 # -- kinds -----------------------------------------------------------------------------
 
 FAMILIES = (
-    "dialogue", "ministerial", "2+2", "defense", "foreign", "summit", "courtesy", "meeting",
+    "dialogue", "ministerial", "2+2", "defense", "foreign", "summit", "courtesy", "vice",
+    "meeting",
 )  # fmt: skip
 
 
@@ -146,6 +148,8 @@ def meeting_names(
         ja, en = f"{cja}外相会談", f"{sp}{multi}Foreign Ministers' Meeting"
     elif family == "summit":
         ja, en = f"{cja}首脳会談", f"{sp}{multi}Summit Meeting"
+    elif family == "vice":
+        ja, en = f"{cja}次官級会合", f"{sp}{multi}Vice-Ministerial Meeting"
     elif family == "courtesy":
         ja = f"{host_ja}表敬" if host_ja else f"{cja}表敬"
         if not host_en and "総理" in host_ja:
@@ -162,13 +166,18 @@ _KANJI_KANA = r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff・]"
 _JA = JA_PREFIX_RE
 _EN = EN_PREFIX_RE
 _Q = r"[\"“”'‘’「」]?"
+# the ways one format meets: 会談, 電話会談, 懇談, 立ち話, ワーキング・ディナー ...
+_JA_NOUN = (
+    r"(?:電話|テレビ)?(?:会談|会合|会議|懇談|立ち話|会食|昼食会|夕食会|朝食会"
+    r"|ワーキング・?(?:ランチ|ディナー|ブレックファスト))"
+)
 
 # (family, pattern); a named group "c" is the partner prefix, "topic" the topic.
 JA_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "2+2",
         re.compile(
-            rf"(?P<c>{_JA})?(?:「?(?P<scc>安全保障協議委員会)」?|外務・防衛閣僚会合|「?2\+2」?)"
+            rf"(?P<c>{_JA})?(?:「?(?P<scc>安全保障協議委員会)」?|外務・防衛閣僚(?:会合|協議)|「?2\+2」?)"
         ),
     ),
     (
@@ -178,11 +187,17 @@ JA_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "defense",
         re.compile(
-            rf"(?P<c>{_JA})?(?:(?P<n>三|四|3|4)か国)?(?:防衛相|防衛大臣|国防相|国防大臣|防衛担当大臣)(?:会談|会合|会議)"
+            rf"(?P<c>{_JA})?(?:(?P<n>三|四|3|4)か国)?(?:防衛相|防衛大臣|国防相|国防大臣|防衛担当大臣){_JA_NOUN}"
         ),
     ),
-    ("foreign", re.compile(rf"(?P<c>{_JA})?(?:外相|外務大臣)(?:電話)?(?:会談|会合|会議)")),
-    ("summit", re.compile(rf"(?P<c>{_JA})?首脳(?:電話)?(?:会談|会合|会議)")),
+    ("foreign", re.compile(rf"(?P<c>{_JA})?(?:外相|外務大臣){_JA_NOUN}")),
+    ("summit", re.compile(rf"(?P<c>{_JA})?首脳{_JA_NOUN}")),
+    (
+        "vice",
+        re.compile(
+            rf"(?P<c>{_JA})?(?:防衛当局|外務|防衛)?次官(?:級)?(?:電話)?(?:会合|会談|協議|対話)"
+        ),
+    ),
     ("courtesy", re.compile(r"表敬(?:訪問)?")),
     (
         "dialogue",
@@ -191,6 +206,13 @@ JA_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("meeting", re.compile(rf"(?P<c>{_JA})?閣僚(?:会合|会議)")),
 ]
 _MIN = r"Minist(?:ers['’]?|erial)"
+# an organisation's own forum: "ASEAN Defence Ministers' Meeting-Plus", "NATO Summit"
+_EN_C = rf"(?:(?P<c>{_EN}|ASEAN|NATO|EU)\s+)?"
+# the ways one format meets, after its name: "Telephone Talk", "Video Conference", "Working Dinner"
+_EN_NOUN = (
+    r"(?:\s+(?:[Ii]nformal\s+)?(?:Meeting|[Tt]elephone\s+[Tt]alks?|[Vv]ideo\s?[Cc]onference"
+    r"|[Ww]orking\s+(?:[Ll]unch|[Dd]inner|[Bb]reakfast)|[Tt]alks))?(?:-Plus)?"
+)
 EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "2+2",
@@ -212,28 +234,35 @@ EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "defense",
         re.compile(
-            rf"(?:(?P<c>{_EN})\s+)?(?:(?P<n>Trilateral|Quadrilateral|Bilateral)\s+)?"
-            rf"Defen[cs]e {_MIN}(?:\s+Meeting)?(?:\s*\((?P<abbr>[A-Z]{{3,6}})\))?"
+            rf"{_EN_C}(?:(?P<n>Trilateral|Quadrilateral|Bilateral)\s+)?"
+            rf"Defen[cs]e {_MIN}{_EN_NOUN}(?:\s*\((?P<abbr>[A-Z]{{3,6}})\))?"
         ),
     ),
     (
         "foreign",
         re.compile(
-            rf"(?:(?P<c>{_EN})\s+)?(?:(?P<n>Trilateral|Quadrilateral|Bilateral)\s+)?"
-            rf"Foreign {_MIN}(?:\s+Meeting)?"
+            rf"{_EN_C}(?:(?P<n>Trilateral|Quadrilateral|Bilateral)\s+)?"
+            rf"Foreign {_MIN}{_EN_NOUN}"
         ),
     ),
     (
         "summit",
-        re.compile(
-            rf"(?:(?P<c>{_EN})\s+)?(?:Summit(?:s|\s+Meeting)?|Leaders['’]?\s+(?:Meeting|Summit))"
-        ),
+        re.compile(rf"{_EN_C}(?:Summit(?:s|{_EN_NOUN})|Leaders['’]?\s+(?:Meeting|Summit|Call))"),
     ),
     ("courtesy", re.compile(r"[Cc]ourtesy [Cc]all")),
     (
+        "vice",
+        re.compile(
+            rf"{_EN_C}(?:(?:Defen[cs]e|Foreign)\s+)?[Vv]ice[- ](?:[Dd]efen[cs]e\s+|[Ff]oreign\s+)?"
+            r"[Mm]inist(?:ers['’]?|erial)\s+(?:[Dd]efen[cs]e\s+)?"
+            r"(?:Forum|Meeting|[Tt]alks|Dialogue|Conference|Consultations)"
+        ),
+    ),
+    (
         "dialogue",
         re.compile(
-            rf"(?:(?P<c>{_EN})\s+)?(?P<topic>(?:[A-Z][a-z]+\s+){{1,4}}?)(?:Dialogue|Consultations|Talks)\b"
+            rf"(?:(?P<c>{_EN})\s+)?(?P<topic>[A-Z][a-z]+(?:\s+(?:(?:to|and|on|of|for)\s+)?[A-Z][a-z]+)"
+            r"{0,4}?)\s+(?:\((?P<abbr>[A-Z]{2,6})\)\s+)?(?:Dialogue|Consultations|Talks)\b"
         ),
     ),
     (
@@ -244,6 +273,8 @@ EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# the level a dialogue is held at, written before its topic
+_LEVEL_JA = re.compile(r"^(?:外相|外務大臣|防衛相|首脳|局長|審議官)(?:級|間)?")
 ABBR_RE = re.compile(r"\s*[(（]\s*(?P<abbr>[A-Z][A-Z0-9]{1,6})\s*(?:[:：)）])")
 _COUNT_WORDS = {
     "三": 3,
@@ -311,6 +342,9 @@ def _mention(text: str, m: re.Match[str], family: str, lang: str) -> NameMention
     if topic:
         if lang == "ja":
             topic = re.sub(r"^(?:初の|今回の|第\d+回)", "", topic)
+            topic = _LEVEL_JA.sub("", topic) or topic  # 「外相間戦略対話」: a strategic dialogue
+        if family == "dialogue" and re.search(r"次官|閣僚", topic):
+            return None  # 「次官級協議」「外務・防衛閣僚協議」: their own formats
         if family == "dialogue" and not (known_topic(topic) or prefix):
             return None  # 「今回の協議」, 「二国間協議」: a word, not a named dialogue
         if family == "ministerial" and not (known_topic(topic) or topic.islower() or lang == "ja"):
