@@ -13,14 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from index.ingest.dates import DateMention, find_dates
 from index.meetings.countries import countries_named, sort_countries
 from index.meetings.cues import (
     HELD,
     PARTICIPANT_CUE,
-    PUBLISHED,
-    TIME_AFTER,
-    TODAY,
     VERBAL_EN,
     VERBAL_JA,
     counterparts,
@@ -29,6 +25,7 @@ from index.meetings.cues import (
 )
 from index.meetings.names import Kind, NameMention, name_mentions
 from index.meetings.people import Person, merge_people, people, place_in
+from index.meetings.when import meeting_date
 from index.schema import Document
 from index.text import sentence_spans
 
@@ -188,40 +185,6 @@ def _compatible(a: Mention, b: Mention) -> bool:
     return len(set(a.countries) & set(b.countries) - {"JP"}) >= 1
 
 
-def _pick_date(
-    text: str, mention: Mention, year: int | None
-) -> tuple[tuple[dt.date, dt.date], bool] | None:
-    """The date nearest the mention, and whether it is the meeting's own (not a dateline)."""
-    best: tuple[int, DateMention] | None = None
-    for d in find_dates(text, default_year=year):
-        if d.precision != "day":
-            continue
-        if (
-            TIME_AFTER.match(text[d.end :])
-            and PUBLISHED.search(text)
-            and "から" not in text[d.end : d.end + 12]
-        ):
-            continue  # 「防衛省は令和6年12月12日20時30分、…を発表した」: when it was published
-        gap = mention.start - d.end if d.end <= mention.start else (d.start - mention.end) * 2
-        if best is None or abs(gap) < best[0]:
-            best = (abs(gap), d)
-    if best is None:
-        return None
-    d = best[1]
-    if d.alt_date is not None and d.alt_zone == "local":
-        return (d.alt_date, d.alt_date), True  # 「1月12日(現地時間11日)」: the 11th where it was
-    # "DECEMBER 11, 2024 – ... met today": the report's dateline, not the meeting's own date
-    dateline = d.start <= 2 and bool(TODAY.search(text)) and d.date_end is None
-    return (d.date_start, d.date_end or d.date_start), not dateline
-
-
-def _year(doc: Document) -> int | None:
-    if doc.date:
-        return doc.date.year
-    found = [d for d in find_dates(doc.text[:2000]) if d.precision == "day"]
-    return found[0].date_start.year if found else None
-
-
 @dataclass
 class _Cluster:
     mentions: list[Mention]
@@ -242,7 +205,6 @@ def extract_document(doc: Document, doc_index: int = 0) -> list[Found]:
     sentences = [text[a:b] for a, b in spans]
     known = people(doc.title) + [p for s in sentences for p in people(s)]
     known = [_resolve(p, known) for p in known]
-    year = _year(doc)
     title = _mentions_in(doc.title, -1, known)
     body = [m for i, s in enumerate(sentences) for m in _mentions_in(s, i, known)]
     lead, side = [doc.title, *sentences[:3]], home_country(doc)
@@ -265,7 +227,7 @@ def extract_document(doc: Document, doc_index: int = 0) -> list[Found]:
             clusters.append(_Cluster([m]))
     found = []
     for cluster in clusters:
-        f = _found(doc, doc_index, cluster, clusters, spans, sentences, known, year)
+        f = _found(doc, doc_index, cluster, clusters, spans, sentences, known)
         if f is not None:
             found.append(f)
     return found
@@ -279,10 +241,10 @@ def _found(
     spans: list[tuple[int, int]],
     sentences: list[str],
     known: list[Person],
-    year: int | None,
 ) -> Found | None:
     mentions = cluster.mentions
-    date, strong = _cluster_date(doc, mentions, sentences, year)
+    spots = [(m.sentence, m.start, m.end) for m in mentions]
+    date, strong = meeting_date(doc, spots, sentences, cluster.kind.family != "meeting")
     if date is None:
         return None
     own = sorted({m.sentence for m in mentions if m.sentence >= 0})
@@ -313,26 +275,3 @@ def _found(
         doc_index, cluster.kind, countries, bool(prefixed), abbr, date[0], date[1], strong,
         place, persons, region,
     )  # fmt: skip
-
-
-def _cluster_date(
-    doc: Document, mentions: list[Mention], sentences: list[str], year: int | None
-) -> tuple[tuple[dt.date, dt.date] | None, bool]:
-    for m in mentions:
-        text = doc.title if m.sentence < 0 else sentences[m.sentence]
-        picked = _pick_date(text, m, year)
-        if picked is not None:
-            return picked
-    for m in mentions:  # the section's date: "Secretary Austin's Meetings on Thursday, May 2"
-        for i in range(m.sentence - 1, max(-1, m.sentence - 7), -1):
-            if i < 0 or re.search(r"\d:\d\d|\d時", sentences[i]):
-                break
-            days = [d for d in find_dates(sentences[i], default_year=year) if d.precision == "day"]
-            if days:
-                return (days[0].date_start, days[0].date_end or days[0].date_start), True
-    if doc.date is not None:
-        for m in mentions:
-            text = doc.title if m.sentence < 0 else sentences[m.sentence]
-            if TODAY.search(text) or m.sentence <= 1:
-                return (doc.date, doc.date), False
-    return None, False
