@@ -107,7 +107,7 @@ def _alternatives(words: list[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
-_KATAKANA = r"\u30a0-\u30ff"
+_KATAKANA = r"\u30a1-\u30fa\u30fc-\u30ff"  # katakana letters, not the middle dot ・
 # a spelled-out name in a prefix: 日・フィリピン, 日ニュージーランド (not インド太平洋)
 _JA_NAME_TOKEN = (
     rf"(?:{_alternatives([w for w in _JA_WORDS if w not in ('日本',) and len(w) > 1])})"
@@ -205,20 +205,43 @@ JA_WORDS = _JA_WORDS
 JA_WORD_RE = re.compile("|".join(_ja_word(w) for w in sorted(_JA_WORDS, key=len, reverse=True)))
 
 
+# a country named as where something happens, not who takes part: "visiting Germany to attend
+# the G7", "in Singapore", 「ドイツを訪問中」, 「米国・ニューヨークにおいて」
+_PLACE_BEFORE = re.compile(
+    r"(?:\bvisit(?:ing|s|ed)?|\bvisit to|\bin|\bat|\bheld in)\s+(?:the\s+)?$"
+)
+_PLACE_AFTER = re.compile(
+    r"^(?:・[^\s、。,，]{1,12})?(?:を訪問|に出張|において|にて|に滞在|訪問中|出張中|で開催|で行われ)"
+)
+
+
+def _hits(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, code, whether named in a partner prefix) of every country ``text`` names."""
+    hits = [
+        (m.start(), m.end(), country_of_en(m.group()), False) for m in _EN_WORD_RE.finditer(text)
+    ]
+    hits += [(m.start(), m.end(), _JA_WORDS[m.group()], False) for m in JA_WORD_RE.finditer(text)]
+    for m in re.finditer(JA_PREFIX_RE, text):
+        hits += [(m.start(), m.end(), key, True) for key in countries_of_ja_prefix(m.group())]
+    return sorted(((a, b, k, p) for a, b, k, p in hits if k), key=lambda h: h[0])
+
+
 def country_hits(text: str) -> list[tuple[int, str]]:
     """(position, code) of every country ``text`` names: words, names and partner prefixes."""
-    hits = [(m.start(), country_of_en(m.group())) for m in _EN_WORD_RE.finditer(text)]
-    hits += [(m.start(), _JA_WORDS[m.group()]) for m in JA_WORD_RE.finditer(text)]
-    for m in re.finditer(JA_PREFIX_RE, text):
-        hits += [(m.start(), key) for key in countries_of_ja_prefix(m.group())]
-    return sorted(((pos, key) for pos, key in hits if key), key=lambda h: h[0])
+    return [(a, key) for a, _, key, _ in _hits(text)]
 
 
-def countries_named(text: str) -> list[str]:
+def countries_named(text: str, places: bool = True) -> list[str]:
     """Countries named anywhere in ``text``, in order of first mention (the region's concerns,
-    :data:`NOT_GUESSED`, left out: they are seldom a meeting's partners)."""
+    :data:`NOT_GUESSED`, left out: they are seldom a meeting's partners); without ``places``,
+    countries named only as where something happens ("visiting Germany") are left out too."""
     found: list[str] = []
-    for _, key in country_hits(text):
-        if key not in found and key not in NOT_GUESSED:
-            found.append(key)
+    for start, end, key, prefix in _hits(text):
+        if key in found or key in NOT_GUESSED:
+            continue
+        if not (places or prefix) and (
+            _PLACE_BEFORE.search(text[max(0, start - 20) : start]) or _PLACE_AFTER.match(text[end:])
+        ):
+            continue
+        found.append(key)
     return found

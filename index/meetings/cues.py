@@ -12,7 +12,9 @@ a head of government and a visiting minister: a courtesy call).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from index.meetings.countries import EN_TOKEN_RE, country_of_en
 from index.meetings.people import Person
 
 HELD = re.compile(
@@ -62,25 +64,38 @@ PARTICIPANT_CUE = re.compile(
     r"|courtesy call|hosted|\bheld\b|との間で|led by|headed by|率い"
 )
 # "met his Japanese counterpart": one of each side, with the same office
-_COUNTERPART = re.compile(r"\bcounterparts?\b|カウンターパート|[同両]国(?:の)?同僚")
+_COUNTERPART = re.compile(
+    rf"(?:(?:his|her|their)\s+(?:(?P<nat>{EN_TOKEN_RE})\s+)?)?(?i:counterpart)(?P<many>s)?\b"
+    r"|カウンターパート"
+)
 
 
 def passing(text: str, start: int, end: int, title: bool = False) -> bool:
     """Whether the meeting named at ``text[start:end]`` is only recalled, not reported (in a
     headline, only the few phrasings headlines use for it count)."""
-    before = text[max(0, start - 120) : start]
+    # the cue governs the words after it up to a clause's end: "who is visiting Germany to
+    # attend the G7 Foreign Ministers' Meeting, held a meeting with ...": the G7 only
+    before = re.split(r"[,;，、]\s*(?=[^,;，、]*$)", text[max(0, start - 120) : start])[-1]
     if title:
         return bool(_TITLE_PASSING_BEFORE.search(before) or _TITLE_PASSING_AFTER.match(text[end:]))
     return bool(_PASSING_BEFORE.search(before) or _PASSING_AFTER.match(text[end:]))
 
 
-def counterparts(text: str) -> int | None:
-    """How many sides a sentence's "met his counterpart" gives: 2, or None when it says none
-    ("counterparts" of several: unknown)."""
+@dataclass(frozen=True)
+class Counterpart:
+    """What "met his Japanese counterpart" says: how many sides (2; None for "counterparts"
+    of several) and the counterpart's country, when written."""
+
+    sides: int | None
+    country: str | None
+
+
+def counterpart(text: str) -> Counterpart | None:
+    """The counterpart a sentence names, or None."""
     m = _COUNTERPART.search(text)
     if m is None:
         return None
-    return None if m.group().endswith("s") else 2
+    return Counterpart(None if m["many"] else 2, country_of_en(m["nat"]) if m["nat"] else None)
 
 
 _ROLE_FAMILY = {"head": "summit", "defense": "defense", "foreign": "foreign", "vice": "vice"}

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from index.meetings.countries import countries_named, sort_countries
+from index.meetings.countries import NOT_GUESSED, countries_named, country_hits, sort_countries
 from index.meetings.cues import (
     HELD,
     PARTICIPANT_CUE,
     VERBAL_EN,
     VERBAL_JA,
-    counterparts,
+    counterpart,
     family_of,
     passing,
 )
@@ -44,6 +45,7 @@ class Mention:
     end: int
     held: bool
     people: list[Person] = field(default_factory=list)
+    counterpart: str | None = None  # "met his Japanese counterpart": JP
 
 
 @dataclass
@@ -95,6 +97,12 @@ def _sentence_people(text: str, known: list[Person]) -> list[tuple[int, Person]]
     return sorted(found, key=lambda x: x[0])
 
 
+def _sides(persons: list[Person]) -> int:
+    """At most how many sides ``persons`` stand for (one per country; unknown: one each)."""
+    known = {p.country for p in persons if p.country}
+    return max(2, len(known) + sum(1 for p in persons if not p.country))
+
+
 def _mentions_in(text: str, sentence: int, known: list[Person]) -> list[Mention]:
     named: list[tuple[int, int, NameMention | None]] = [
         (m.start, m.end, m) for m in name_mentions(text)
@@ -106,7 +114,7 @@ def _mentions_in(text: str, sentence: int, known: list[Person]) -> list[Mention]
             named.append((v.start(), v.end(), None))
     held = bool(HELD.search(text))
     all_people = _sentence_people(text, known)
-    sides = counterparts(text)
+    other = counterpart(text)
     title = sentence < 0
     out: list[Mention] = []
     for start, end, m in sorted(named, key=lambda x: x[0]):
@@ -121,39 +129,67 @@ def _mentions_in(text: str, sentence: int, known: list[Person]) -> list[Mention]
         else:
             kind, countries, abbr, parties = m.kind, list(m.countries), m.abbr, m.parties
         if kind.family == "meeting" and persons:
-            kind = Kind(family_of(persons, counterpart=sides is not None))
-            parties = parties or sides
+            kind = Kind(family_of(persons, counterpart=bool(other and other.sides)))
+            parties = parties or (other.sides if other else None)
+            if m is None and len(persons) >= 2:  # no more sides than the people it names
+                parties = parties or _sides(persons)
         out.append(
             Mention(
-                kind, countries, bool(countries), abbr, parties, sentence, start, end, held, persons
+                kind, countries, bool(countries), abbr, parties, sentence, start, end, held,
+                persons, other.country if other and m is None else None,
             )
-        )
+        )  # fmt: skip
     return out
 
 
-def _fill_countries(
-    mention: Mention, texts: list[str], lead: Sequence[str] = (), home: str | None = None
-) -> None:
-    """Partners of a meeting named without a prefix: its participants, then the countries named
-    near it; when that gives fewer than two, the countries the release's lead names, then the
-    publisher's own country (a release is written by one side of the meeting it reports)."""
+@dataclass(frozen=True)
+class _Around:
+    """What a release says that helps read its meetings' partners."""
+
+    lead: list[str]  # the headline and the first sentences
+    home: str | None  # the publisher's country
+    frequent: list[str]  # the countries the release names, most named first
+
+
+def _around(doc: Document, sentences: list[str]) -> _Around:
+    counts = Counter(c for _, c in country_hits(doc.text) if c not in NOT_GUESSED)
+    return _Around(
+        [doc.title, *sentences[:3]], home_country(doc), [c for c, _ in counts.most_common()]
+    )
+
+
+def _add(found: list[str], countries: Sequence[str], limit: int) -> None:
+    for c in countries:
+        if c not in found and len(found) < limit:
+            found.append(c)
+
+
+def _fill_countries(mention: Mention, texts: list[str], around: _Around) -> None:
+    """Partners of a meeting named without a prefix.
+
+    "His Japanese counterpart" in a release by one side: that side and Japan. Otherwise its
+    participants' countries, then the countries named near it; when that gives fewer than two,
+    those the release's lead names, the one the release names most, then the publisher's own
+    (a release is written by one side of the meeting it reports).
+    """
     if mention.countries:
+        return
+    other, home = mention.counterpart, around.home
+    if other and home and other != home:
+        mention.countries = sort_countries([other, home])
         return
     found = sort_countries({p.country for p in mention.people if p.country})
     if len(found) >= 2 and mention.parties is None:
-        mention.countries = sort_countries(found)
+        mention.countries = found
         return
+    want = mention.parties or 2
     for i, text in enumerate(texts):
-        want = mention.parties or (99 if i == 0 else 2)
-        for c in countries_named(text):
-            if c not in found and len(found) < want:
-                found.append(c)
-    for text in lead:
-        for c in countries_named(text):
-            if c not in found and len(found) < (mention.parties or 2):
-                found.append(c)
-    if found and home and home not in found and len(found) < (mention.parties or 2):
-        found.append(home)
+        _add(found, countries_named(text, places=False), mention.parties or (99 if i == 0 else 2))
+    for text in around.lead:
+        _add(found, countries_named(text, places=False), want)
+    if found:
+        _add(found, [c for c in around.frequent if c != home][:1], want)
+        _add(found, [home] if home else [], want)
     mention.countries = sort_countries(found)
 
 
@@ -207,18 +243,18 @@ def extract_document(doc: Document, doc_index: int = 0) -> list[Found]:
     known = [_resolve(p, known) for p in known]
     title = _mentions_in(doc.title, -1, known)
     body = [m for i, s in enumerate(sentences) for m in _mentions_in(s, i, known)]
-    lead, side = [doc.title, *sentences[:3]], home_country(doc)
+    around = _around(doc, sentences)
     for m in title:
-        _fill_countries(m, lead, home=side)
+        _fill_countries(m, around.lead, replace(around, lead=[]))
     for m in body:
-        _fill_countries(m, sentences[m.sentence : m.sentence + 2], lead, side)
+        _fill_countries(m, sentences[m.sentence : m.sentence + 2], around)
     clusters: list[_Cluster] = []
     ordered = title + [m for m in body if m.held] + [m for m in body if not m.held]
     if not any(m.sentence == -1 or m.kind.family != "meeting" or m.people for m in ordered):
         # only "we held a meeting": the release is about a meeting of the people it names
         for m in ordered:
             m.kind, m.people = Kind(family_of(known)), known
-            _fill_countries(m, [])
+            _fill_countries(m, [], replace(around, lead=[], frequent=[]))
     for m in ordered:
         home = next((c for c in clusters if all(_compatible(m, x) for x in c.mentions)), None)
         if home is not None:

@@ -77,15 +77,16 @@ _TITLE_EN = (
     r"|(?:Defen[cs]e|Foreign) Secretary|Secretary[- ]General"
     r"|President|Secretary|Minister|Ambassador)"
 )
-_NAME_WORD = r"(?:[A-Z][a-zA-Z'’.-]*|[A-Z]{2,})"
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][a-zA-ZÀ-ÖØ-öø-ÿ'’.-]*|[A-Z]{2,})"  # Mélanie, Çavuşoğlu
 _TITLED = re.compile(
     rf"{_NAT}(?P<title>{_TITLE_EN})\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})"
 )
-_HON = r"(?:(?:the\s+|The\s+)?Honorable|Mr\.|Ms\.|Mrs\.|Dr\.)"
+_HON = r"(?:(?:the\s+|The\s+)?Honou?rable|H\.E\.(?:\s+(?:Mr|Ms|Dr)\.)?|Mr\.|Ms\.|Mrs\.|Dr\.)"
 _HONORED = re.compile(
     rf"(?P<hon>{_HON})\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}),\s+"
     rf"(?P<title>.+?)(?=,\s+(?:and\s+)?{_HON}|,?\s+and\s+{_HON}|(?<!U\.S)(?<![A-Z])\.\s"
-    r"|(?<=U\.S)\.\s+(?=(?:The|This|They|He|She|It)\b)|\.$|;|\)|$)"
+    r"|(?<=U\.S)\.\s+(?=(?:The|This|They|He|She|It)\b)|\.$|;|\)|$"
+    r"|,\s+(?:who|which|where|held|met)\b|\s+(?:held|met)\s)"  # "..., who is visiting"
 )
 # words that end a name: "Austin III's Meeting With", "Hegseth Joint Press Conference"
 _STOP = frozenset(
