@@ -211,11 +211,15 @@ def countries_compatible(a: list[str], b: list[str]) -> bool:
 def _compatible(a: Mention, b: Mention) -> bool:
     """Whether two mentions in one release can name one meeting. Partners guessed from the
     countries named around a mention (no prefix) are only a guess: they fit a prefix's
-    partners they share a partner other than the publisher's side with."""
+    partners they share a partner other than the publisher's side with, and the headline's
+    meeting when they name some of its sides."""
     if not a.kind.compatible(b.kind):
         return False
     if countries_compatible(a.countries, b.countries):
         return True
+    head, body = (a, b) if a.sentence < 0 else (b, a)
+    if head.sentence < 0 <= body.sentence and set(body.countries) < set(head.countries):
+        return not body.from_prefix  # the headline's meeting, its host's side not read below
     if a.from_prefix == b.from_prefix:
         return False
     return len(set(a.countries) & set(b.countries) - {"JP"}) >= 1
@@ -224,6 +228,15 @@ def _compatible(a: Mention, b: Mention) -> bool:
 @dataclass
 class _Cluster:
     mentions: list[Mention]
+
+    def takes(self, m: Mention) -> bool:
+        """Whether ``m`` names this meeting: it fits every mention of it, or, for the meeting
+        the headline names, the headline (the body's guesses of partners may differ)."""
+        if all(_compatible(m, x) for x in self.mentions):
+            return True
+        heads = [x for x in self.mentions if x.sentence < 0]
+        kinds = all(m.kind.compatible(x.kind) for x in self.mentions)
+        return bool(heads) and kinds and all(_compatible(m, x) for x in heads)
 
     @property
     def kind(self) -> Kind:
@@ -256,7 +269,7 @@ def extract_document(doc: Document, doc_index: int = 0) -> list[Found]:
             m.kind, m.people = Kind(family_of(known)), known
             _fill_countries(m, [], replace(around, lead=[], frequent=[]))
     for m in ordered:
-        home = next((c for c in clusters if all(_compatible(m, x) for x in c.mentions)), None)
+        home = next((c for c in clusters if c.takes(m)), None)
         if home is not None:
             home.mentions.append(m)
         elif m.sentence == -1 or (m.held and (m.kind.family != "meeting" or m.people)):
@@ -280,7 +293,9 @@ def _found(
 ) -> Found | None:
     mentions = cluster.mentions
     spots = [(m.sentence, m.start, m.end) for m in mentions]
-    date, strong = meeting_date(doc, spots, sentences, cluster.kind.family != "meeting")
+    headline = any(m.sentence < 0 for c in clusters for m in c.mentions)
+    main = not headline or any(m.sentence < 0 for m in mentions)
+    date, strong = meeting_date(doc, spots, sentences, cluster.kind.family != "meeting", main)
     if date is None:
         return None
     own = sorted({m.sentence for m in mentions if m.sentence >= 0})

@@ -128,12 +128,15 @@ def meeting_date(
     spots: Sequence[tuple[int, int, int]],
     sentences: Sequence[str],
     definite: bool = True,
+    main: bool = True,
 ) -> tuple[Span | None, bool]:
     """When the meeting named at ``spots`` ((sentence, start, end); sentence -1: the headline)
     was held, and whether the release writes that date out (False: a guess from its date).
 
-    The release's date is only guessed for a meeting of a ``definite`` format, or one its
-    headline or first lines report ("met with counterparts" further down is not enough).
+    The release's date is only guessed for a meeting the release reports "today" or in its
+    first lines, or for its ``main`` meeting (the one its headline names, or any when the
+    headline names none) of a ``definite`` format ("met with counterparts" further down, or a
+    summit recalled below a foreign ministers' meeting, is not enough).
     """
     year = release_year(doc)
     texts = [doc.title if i < 0 else sentences[i] for i, _, _ in spots]
@@ -152,6 +155,6 @@ def meeting_date(
     if found:
         return found, True
     lead = any(i <= 1 or TODAY.search(t) for (i, _, _), t in zip(spots, texts, strict=True))
-    if doc.date is None or not (definite or lead):
+    if doc.date is None or not (lead or (main and definite)):
         return None, False
     return (doc.date, doc.date), False
