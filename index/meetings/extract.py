@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from index.ingest.publishers import site_country
 from index.meetings.countries import NOT_GUESSED, countries_named, country_hits, sort_countries
 from index.meetings.cues import (
     HELD,
@@ -194,12 +195,13 @@ def _fill_countries(mention: Mention, texts: list[str], around: _Around) -> None
 
 
 def home_country(doc: Document) -> str | None:
-    """The country of the release's publisher, as its publisher line names it; a Japanese
-    release without one is taken for a Japanese publisher's."""
+    """The country of the release's publisher, as its publisher line names it ("Official
+    Gazette of the Republic of the Philippines"), else as its address does (``mnd.go.kr``); a
+    Japanese release without either is taken for a Japanese publisher's."""
     named = countries_named(doc.publisher or "")
     if named:
         return named[0]
-    return "JP" if doc.lang == "ja" else None
+    return site_country(doc.url) or ("JP" if doc.lang == "ja" else None)
 
 
 def countries_compatible(a: list[str], b: list[str]) -> bool:
