@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from index.ingest.dates import DateMention, find_dates
 from index.meetings.cues import HELD, PUBLISHED, TIME_AFTER, TODAY
@@ -30,6 +31,7 @@ _TIMED = re.compile(
     r"|\d{1,2}(?:時|:\d\d)|(?:commencing |from |at )?\d{1,2}(?::\d\d)?\s*[ap]\.\s?m\.)"
 )
 _LEAD_CUE = re.compile(rf"{HELD.pattern}|予定|訪日|訪問|will visit|to visit", re.I)
+_HEADING = 40  # characters before a section's date ("Secretary Austin's Meetings on May 2")
 _LEAD = 8  # sentences of a release's lead where an announced meeting's date is looked for
 
 
@@ -39,6 +41,23 @@ def release_year(doc: Document) -> int | None:
         return doc.date.year
     found = [d for d in find_dates(doc.text[:2000]) if d.precision == "day"]
     return found[0].date_start.year if found else None
+
+
+def _in_year_near(d: DateMention, text: str, reference: dt.date | None) -> DateMention:
+    """A date written without its year, moved to the year that puts it nearest ``reference``
+    ("On December 10th" in a review published in February: the December before)."""
+    if reference is None or re.search(r"\d{4}|年", text[d.start : d.end]):
+        return d
+    best = d
+    for shift in (-1, 1):
+        try:
+            start = d.date_start.replace(year=d.date_start.year + shift)
+            end = d.date_end.replace(year=d.date_end.year + shift) if d.date_end else None
+        except ValueError:  # 29 February
+            continue
+        if abs((start - reference).days) < abs((best.date_start - reference).days):
+            best = replace(d, date_start=start, date_end=end)
+    return best
 
 
 def _day_only(text: str, reference: dt.date | None) -> list[DateMention]:
@@ -67,7 +86,11 @@ def pick_date(
     """The date nearest ``text[start:end]``, and whether it is the meeting's own (not a
     dateline); days written alone are read against ``reference``."""
     best: tuple[int, DateMention] | None = None
-    days = [d for d in find_dates(text, default_year=year) if d.precision == "day"]
+    days = [
+        _in_year_near(d, text, reference)
+        for d in find_dates(text, default_year=year)
+        if d.precision == "day"
+    ]
     days += [
         d for d in _day_only(text, reference) if not any(x.start <= d.start < x.end for x in days)
     ]
@@ -107,9 +130,11 @@ def _section_date(sentences: Sequence[str], sentence: int, year: int | None) -> 
     for i in range(sentence - 1, max(-1, sentence - 7), -1):
         if i < 0 or re.search(r"\d:\d\d|\d時", sentences[i]):
             break
-        found = _first_day(sentences[i], year)
-        if found:
-            return found
+        days = [d for d in find_dates(sentences[i], default_year=year) if d.precision == "day"]
+        if days and days[0].start > _HEADING:
+            return None  # "negotiations were held on November 29-30": another event's date
+        if days:
+            return days[0].date_start, days[0].date_end or days[0].date_start
     return None
 
 
@@ -144,7 +169,9 @@ def meeting_date(
         picked = pick_date(text, start, end, year, doc.date)
         if picked is not None:
             return picked
-    for i, _, _ in spots:
+    for (i, _, _), text in zip(spots, texts, strict=True):
+        if doc.date is not None and TODAY.search(text):
+            return (doc.date, doc.date), False  # "met ... earlier this afternoon"
         found = _section_date(sentences, i, year) if i >= 0 else None
         if found:
             return found, True
