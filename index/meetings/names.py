@@ -132,7 +132,10 @@ def meeting_names(
     tail = f" ({abbr})" if abbr and abbr not in ("2+2", "SCC") else ""
     family = kind.family
     if family == "dialogue":
-        ja, en = f"{cja}{kind.topic_ja}協議", f"{sp}{kind.topic_en} Dialogue"
+        topic_ja = kind.topic_ja if not kind.topic_ja.isascii() else ""
+        ja, en = f"{cja}{topic_ja}協議", f"{sp}{kind.topic_en} Dialogue"
+        if kind.topic_ja and not topic_ja:  # a topic only English names: 「日加協議（Military…）」
+            ja += f"（{kind.topic_en}）"
     elif family == "ministerial":
         ja = f"{kind.topic_ja}に関する{cja}閣僚会合"
         en = f"{sp}Ministerial Meeting on {kind.topic_en}"

@@ -263,11 +263,11 @@ def merge_people(groups: list[list[Person]]) -> list[Person]:
 
 # -- places ----------------------------------------------------------------------------
 
-_NO_KANA = r"(?:[^\s、。,\u3040-\u309f]|の)"
+_NO_KANA = r"(?:[^\s、。,，\u3040-\u309f]|の)"
 _PLACE_JA = [
     re.compile(rf"(?P<place>{_NO_KANA}{{2,40}}?)(?:において|にて)"),
-    re.compile(r"(?P<place>[^\s、。\u3040-\u309f]{2,30}?)を訪問"),
-    re.compile(r"(?P<place>[^\s、。\u3040-\u309f]{2,20}?)で(?:初)?(?:開催|実施)"),
+    re.compile(r"(?P<place>[^\s、。,，\u3040-\u309f]{2,30}?)を訪問"),
+    re.compile(r"(?P<place>[^\s、。,，\u3040-\u309f]{2,20}?)で(?:初)?(?:開催|実施)"),
 ]
 _PLACE_EN = re.compile(
     r"\b(?:at|in)\s+(?P<place>(?:the\s+)?[A-Z][\w.'’-]*"
@@ -284,9 +284,9 @@ def place_in(sentence: str) -> str | None:
     for rx in _PLACE_JA:
         m = rx.search(sentence)
         if m:
-            place = m["place"].lstrip("の")
-            if "の" in place and place.index("の") < 2:
-                continue
+            place = re.sub(r"^(?:訪問中|滞在中|出張中)?の", "", m["place"])  # 「訪問中のマニラ」
+            if ("の" in place and place.index("の") < 2) or place.endswith(("形式", "方式")):
+                continue  # 「テレビ会議形式で」: how, not where
             return place
     for m in _PLACE_EN.finditer(sentence):
         place = re.sub(r"^the\s+", "", m["place"]).rstrip(", ")
