@@ -19,6 +19,7 @@ from index.meetings.countries import NOT_GUESSED, countries_named, country_hits,
 from index.meetings.cues import (
     HELD,
     PARTICIPANT_CUE,
+    TODAY,
     VERBAL_EN,
     VERBAL_JA,
     counterpart,
@@ -113,7 +114,7 @@ def _mentions_in(text: str, sentence: int, known: list[Person]) -> list[Mention]
             if any(a <= v.start() < b or v.start() <= a < v.end() for a, b, _ in named):
                 continue
             named.append((v.start(), v.end(), None))
-    held = bool(HELD.search(text))
+    held = bool(HELD.search(text) or TODAY.search(text))  # "my meeting with ... today was"
     all_people = _sentence_people(text, known)
     other = counterpart(text)
     title = sentence < 0
