@@ -99,6 +99,10 @@ _BY_JA_CHAR = {c[1]: c[0] for c in _COUNTRIES if c[1]}
 _EN_TOKENS = [(c[0], re.compile(rf"(?:{c[4]})\Z")) for c in _COUNTRIES]
 # Japanese names as they stand in running text (「米国」「豪州」「アメリカ合衆国」 ...)
 _JA_WORDS = {w: c[0] for c in _COUNTRIES for w in c[2].split("|")}
+# groups of countries named as one: "the Quad" is Japan, the United States, Australia and India
+_QUAD = ("JP", "US", "AU", "IN")
+GROUPS = {"Quad": _QUAD, "QUAD": _QUAD, "クアッド": _QUAD}
+GROUP_RE = "|".join(GROUPS)
 # countries named around a meeting that are seldom its partners: the region's concerns
 NOT_GUESSED = frozenset({"CN", "RU", "KP"})
 
@@ -134,7 +138,9 @@ def sort_countries(keys: set[str] | list[str]) -> list[str]:
 
 
 def countries_of_ja_prefix(prefix: str) -> list[str]:
-    """「日米豪比」 -> JP, US, AU, PH; 「日・フィリピン」 -> JP, PH."""
+    """「日米豪比」 -> JP, US, AU, PH; 「日・フィリピン」 -> JP, PH; 「クアッド」: its four."""
+    if prefix in GROUPS:
+        return sort_countries(list(GROUPS[prefix]))
     found = ["JP"]
     for token in _JA_TOKEN_RE.findall(prefix[1:]):
         key = _JA_WORDS.get(token) or _BY_JA_CHAR.get(token)
@@ -150,7 +156,9 @@ def country_of_en(token: str) -> str | None:
 
 
 def countries_of_en_prefix(prefix: str) -> list[str]:
-    """ "U.S.-Japan-ROK" -> JP, US, KR."""
+    """ "U.S.-Japan-ROK" -> JP, US, KR; "Quad": its four."""
+    if prefix.strip() in GROUPS:
+        return sort_countries(list(GROUPS[prefix.strip()]))
     keys = [country_of_en(t) for t in re.split(r"\s?[-–]\s?(?=[A-Z])", prefix)]
     return sort_countries([k for k in keys if k])
 
@@ -223,6 +231,8 @@ def _hits(text: str) -> list[tuple[int, int, str, bool]]:
     hits += [(m.start(), m.end(), _JA_WORDS[m.group()], False) for m in JA_WORD_RE.finditer(text)]
     for m in re.finditer(JA_PREFIX_RE, text):
         hits += [(m.start(), m.end(), key, True) for key in countries_of_ja_prefix(m.group())]
+    for m in re.finditer(rf"(?<![\w-])(?:{GROUP_RE})(?![\w-])", text):
+        hits += [(m.start(), m.end(), key, True) for key in GROUPS[m.group()]]
     return sorted(((a, b, k, p) for a, b, k, p in hits if k), key=lambda h: h[0])
 
 

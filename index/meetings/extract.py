@@ -315,9 +315,11 @@ def _found(
     persons = merge_people([persons])
     prefixed = [m for m in mentions if m.from_prefix]
     source = prefixed or mentions
-    countries = max(
-        (m.countries for m in source), key=lambda c: source.count(c) if False else len(c)
-    )
+    countries = max((m.countries for m in source), key=lambda c: len(c))
+    japanese = any(p.country == "JP" for p in persons) or home_country(doc) == "JP"
+    if len(countries) < 2 and "JP" not in countries and japanese:
+        # an organisation's forum Japan attends: "the ASEAN Defence Ministers' Meeting-Plus"
+        countries = sort_countries([*countries, "JP"])
     region = None
     if not single and own:
         region = []

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from index.meetings.countries import (
     EN_NAME,
     EN_PREFIX_RE,
+    GROUP_RE,
     JA_NAME,
     JA_PREFIX,
     JA_PREFIX_RE,
@@ -166,7 +167,7 @@ def meeting_names(
 # -- mentions in text --------------------------------------------------------------------
 
 _KANJI_KANA = r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff・]"
-_JA = JA_PREFIX_RE
+_JA = rf"(?:{JA_PREFIX_RE}|{GROUP_RE})"
 _EN = EN_PREFIX_RE
 _Q = r"[\"“”'‘’「」]?"
 # the ways one format meets: 会談, 電話会談, 懇談, 立ち話, ワーキング・ディナー ...
@@ -210,7 +211,7 @@ JA_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _MIN = r"Minist(?:ers['’]?|erial)"
 # an organisation's own forum: "ASEAN Defence Ministers' Meeting-Plus", "NATO Summit"
-_EN_C = rf"(?:(?P<c>{_EN}|ASEAN|NATO|EU)\s+)?"
+_EN_C = rf"(?:(?P<c>{_EN}|ASEAN|NATO|EU|{GROUP_RE})\s+)?"
 # the ways one format meets, after its name: "Telephone Talk", "Video Conference", "Working Dinner"
 _EN_NOUN = (
     r"(?:\s+(?:[Ii]nformal\s+)?(?:Meeting|[Tt]elephone\s+[Tt]alks?|[Vv]ideo\s?[Cc]onference"
