@@ -170,9 +170,10 @@ def _fill_countries(mention: Mention, texts: list[str], around: _Around) -> None
     """Partners of a meeting named without a prefix.
 
     "His Japanese counterpart" in a release by one side: that side and Japan. Otherwise its
-    participants' countries, then the countries named near it; when that gives fewer than two,
-    those the release's lead names, the one the release names most, then the publisher's own
-    (a release is written by one side of the meeting it reports).
+    participants' countries (one whose country is not written is the publisher's own: a release
+    names its own minister without a country), then the countries named near it; when that
+    gives fewer than two, those the release's lead names, the one the release names most, then
+    the publisher's own (a release is written by one side of the meeting it reports).
     """
     if mention.countries:
         return
@@ -184,6 +185,8 @@ def _fill_countries(mention: Mention, texts: list[str], around: _Around) -> None
     if len(found) >= 2 and mention.parties is None:
         mention.countries = found
         return
+    if home and home not in found and any(p.country is None for p in mention.people):
+        found.append(home)  # "Foreign Minister Kang talked to ... Kono of Japan": Kang's
     want = mention.parties or 2
     for i, text in enumerate(texts):
         _add(found, countries_named(text, places=False), mention.parties or (99 if i == 0 else 2))

@@ -95,9 +95,13 @@ _STOP = frozenset(
         """Meeting With Joint Press Conference Concludes The And Of In On At To For Trip Readout
         Statement Secretary Minister Deputy Monday Tuesday Wednesday Thursday Friday Saturday
         Sunday January February March April May June July August September October November
-        December Defense Defence Foreign Japan Japanese Australian Ministers First""",
+        December Defense Defence Foreign Japan Japanese Australian Ministers First Holds Meets
+        Hosts Visits Receives Talks Speaks Calls Attends Welcomes Discusses Says""",
     )
 )
+
+
+_OF_COUNTRY = re.compile(rf",?\s+of\s+(?:the\s+)?(?P<nat>{EN_TOKEN_RE})\b")
 
 
 def _clean_name(name: str) -> str:
@@ -162,9 +166,11 @@ def people_en(text: str) -> list[Person]:
         start = m.start("nat") if m["nat"] else m.start("title")
         published = text[start : m.start("name")] + name
         published = re.sub(r"^(?:the|The)\s+", "", published)
-        person = Person(
-            published, "en", _en_names(name), _en_country(m["nat"], m["title"]), role_of(m["title"])
-        )
+        country = _en_country(m["nat"], m["title"])
+        after = _OF_COUNTRY.match(text, m.start("name") + len(name))
+        if country is None and after:  # "Foreign Minister Taro Kono of Japan"
+            country = country_of_en(after["nat"])
+        person = Person(published, "en", _en_names(name), country, role_of(m["title"]))
         found.append((m.start(), person))
     found.sort(key=lambda p: p[0])
     return [p for _, p in found]
