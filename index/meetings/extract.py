@@ -48,6 +48,7 @@ class Mention:
     held: bool
     people: list[Person] = field(default_factory=list)
     counterpart: str | None = None  # "met his Japanese counterpart": JP
+    context: str = ""  # its sentence without the meetings it recalls in passing
 
 
 @dataclass
@@ -106,21 +107,16 @@ def _sides(persons: list[Person]) -> int:
 
 
 def _mentions_in(text: str, sentence: int, known: list[Person]) -> list[Mention]:
-    named: list[tuple[int, int, NameMention | None]] = [
-        (m.start, m.end, m) for m in name_mentions(text)
-    ]
-    for rx in (VERBAL_EN, VERBAL_JA):
-        for v in rx.finditer(text):
-            if any(a <= v.start() < b or v.start() <= a < v.end() for a, b, _ in named):
-                continue
-            named.append((v.start(), v.end(), None))
+    named = _named(text)
     held = bool(HELD.search(text) or TODAY.search(text))  # "my meeting with ... today was"
     all_people = _sentence_people(text, known)
     other = counterpart(text)
     title = sentence < 0
+    recalled = [(a, b) for a, b, _ in named if passing(text, a, b, title)]
+    context = _blank(text, recalled)  # its countries are not this meeting's
     out: list[Mention] = []
-    for start, end, m in sorted(named, key=lambda x: x[0]):
-        if passing(text, start, end, title) or text[max(0, start - 1) : start] == "同":
+    for start, end, m in named:
+        if (start, end) in recalled or text[max(0, start - 1) : start] == "同":
             continue  # 「同閣僚会合」 refers back to a meeting named before
         cut = next(
             (s for s, _, _ in named if s > end and passing(text, s, s + 1, title)), len(text)
@@ -138,10 +134,29 @@ def _mentions_in(text: str, sentence: int, known: list[Person]) -> list[Mention]
         out.append(
             Mention(
                 kind, countries, bool(countries), abbr, parties, sentence, start, end, held,
-                persons, other.country if other and m is None else None,
+                persons, other.country if other and m is None else None, context,
             )
         )  # fmt: skip
     return out
+
+
+def _named(text: str) -> list[tuple[int, int, NameMention | None]]:
+    """The meetings a sentence names, and those it describes ("met", 「会談を行い」: None)."""
+    named: list[tuple[int, int, NameMention | None]] = [
+        (m.start, m.end, m) for m in name_mentions(text)
+    ]
+    for rx in (VERBAL_EN, VERBAL_JA):
+        for v in rx.finditer(text):
+            if any(a <= v.start() < b or v.start() <= a < v.end() for a, b, _ in named):
+                continue
+            named.append((v.start(), v.end(), None))
+    return sorted(named, key=lambda x: x[0])
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
 
 
 @dataclass(frozen=True)
@@ -266,7 +281,7 @@ def extract_document(doc: Document, doc_index: int = 0) -> list[Found]:
     for m in title:
         _fill_countries(m, around.lead, replace(around, lead=[]))
     for m in body:
-        _fill_countries(m, sentences[m.sentence : m.sentence + 2], around)
+        _fill_countries(m, [m.context, *sentences[m.sentence + 1 : m.sentence + 2]], around)
     clusters: list[_Cluster] = []
     ordered = title + [m for m in body if m.held] + [m for m in body if not m.held]
     if not any(m.sentence == -1 or m.kind.family != "meeting" or m.people for m in ordered):

@@ -209,7 +209,7 @@ JA_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("meeting", re.compile(rf"(?P<c>{_JA})?閣僚(?:会合|会議)")),
 ]
-_MIN = r"Minist(?:ers['’]?|erial)"
+_MIN = r"Minist(?:ers['’]?|er['’]s|erial)"
 # an organisation's own forum: "ASEAN Defence Ministers' Meeting-Plus", "NATO Summit"
 _EN_C = rf"(?:(?P<c>{_EN}|ASEAN|NATO|EU|{GROUP_RE})\s+)?"
 # the ways one format meets, after its name: "Telephone Talk", "Video Conference", "Working Dinner"
