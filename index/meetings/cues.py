@@ -62,11 +62,11 @@ PUBLISHED = re.compile(r"発表|公表|お知らせ|announced|released")
 TIME_AFTER = re.compile(r"^\s*(?:\([^()]{1,4}\))?\s*\d{1,2}(?:時|:\d\d)")
 PARTICIPANT_CUE = re.compile(
     r"co-chair|共同議長|出席|参加|同席|attended|Included in the|\bmet\b|convened|会談|表敬"
-    r"|courtesy call|hosted|\bheld\b|との間で|led by|headed by|率い"
+    r"|courtesy call|hosted|\bheld\b|との間で|led by|headed by|率い|\btalked\b|\bspoke\b|懇談"
 )
 # "met his Japanese counterpart": one of each side, with the same office
 _COUNTERPART = re.compile(
-    rf"(?:(?:his|her|their)\s+(?:(?P<nat>{EN_TOKEN_RE})\s+)?)?(?i:counterpart)(?P<many>s)?\b"
+    rf"(?:(?P<nat>{EN_TOKEN_RE})\s+)?(?i:counterpart)(?P<many>s)?\b"
     r"|カウンターパート"
 )
 
