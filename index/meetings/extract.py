@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from index.ingest.publishers import site_country
 from index.meetings.countries import NOT_GUESSED, countries_named, country_hits, sort_countries
@@ -159,20 +160,23 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Around:
     """What a release says that helps read its meetings' partners."""
 
     lead: list[str]  # the headline and the first sentences
     home: str | None  # the publisher's country
-    frequent: list[str]  # the countries the release names, most named first
+    text: str  # the whole release, read only when nothing nearer names a partner
+
+    @cached_property
+    def frequent(self) -> list[str]:
+        """The countries the release names, most named first."""
+        counts = Counter(c for _, c in country_hits(self.text) if c not in NOT_GUESSED)
+        return [c for c, _ in counts.most_common()]
 
 
 def _around(doc: Document, sentences: list[str]) -> _Around:
-    counts = Counter(c for _, c in country_hits(doc.text) if c not in NOT_GUESSED)
-    return _Around(
-        [doc.title, *sentences[:3]], home_country(doc), [c for c, _ in counts.most_common()]
-    )
+    return _Around([doc.title, *sentences[:3]], home_country(doc), doc.text)
 
 
 def _add(found: list[str], countries: Sequence[str], limit: int) -> None:
@@ -288,7 +292,7 @@ def extract_document(doc: Document, doc_index: int = 0) -> list[Found]:
         # only "we held a meeting": the release is about a meeting of the people it names
         for m in ordered:
             m.kind, m.people = Kind(family_of(known)), known
-            _fill_countries(m, [], replace(around, lead=[], frequent=[]))
+            _fill_countries(m, [], replace(around, lead=[], text=""))
     for m in ordered:
         home = next((c for c in clusters if c.takes(m)), None)
         if home is not None:

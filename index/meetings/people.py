@@ -8,6 +8,7 @@ government), which decide the format of a meeting releases only describe ("met w
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -251,7 +252,13 @@ def people_ja(text: str) -> list[Person]:
 
 def people(text: str) -> list[Person]:
     """People in ``text``, Japanese and English forms alike."""
-    return people_ja(text) + people_en(text)
+    return list(_people(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _people(text: str) -> tuple[Person, ...]:
+    # one release's sentences are read several times (who it names, who took part)
+    return (*people_ja(text), *people_en(text))
 
 
 def merge_people(groups: list[list[Person]]) -> list[Person]:
