@@ -1,9 +1,15 @@
 """Find the meeting(s) one release reports: format, partners, date, place and participants.
 
 A release reports the meeting its title names, or, when the title names none, the meetings its
-body says were held ("convened", "met with", 「会談を行いました」, 「実施しました」). Meetings it
-only mentions in passing (「2+2」に引き続き, "followed the 2+2", 「2+2」を踏まえ, "the EDD's
-activities") are left out, so a release never becomes a source of a meeting it only refers to.
+body says were held ("convened", "met with", 「会談を行いました」, 「実施しました」) or describes
+("talked to ... over the phone", 「…との懇談」). Meetings it only mentions in passing
+(「2+2」に引き続き, "followed the 2+2", 「2+2」を踏まえ, "the EDD's activities", "visiting Laos to
+attend the ADMM-Plus") are left out, so a release never becomes a source of a meeting it only
+refers to (:mod:`index.meetings.cues`). Partners come from a prefix (日米豪, "Japan-Canada"),
+else from the participants and the countries named near the meeting, read as one side's
+release: a minister it names without a country is the publisher's own, "his Japanese
+counterpart" the other side, a country named as a place no partner. The date comes from
+:mod:`index.meetings.when`.
 """
 
 from __future__ import annotations
