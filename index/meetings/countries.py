@@ -99,7 +99,7 @@ EN_NAME = {c[0]: c[3] for c in _COUNTRIES}
 _BY_JA_CHAR = {c[1]: c[0] for c in _COUNTRIES if c[1]}
 _EN_TOKENS = [(c[0], re.compile(rf"(?:{c[4]})\Z")) for c in _COUNTRIES]
 # Japanese names as they stand in running text (「米国」「豪州」「アメリカ合衆国」 ...)
-_JA_WORDS = {w: c[0] for c in _COUNTRIES for w in c[2].split("|")}
+JA_WORDS = {w: c[0] for c in _COUNTRIES for w in c[2].split("|")}
 # groups of countries named as one: "the Quad" is Japan, the United States, Australia and India
 _QUAD = ("JP", "US", "AU", "IN")
 GROUPS = {"Quad": _QUAD, "QUAD": _QUAD, "クアッド": _QUAD}
@@ -115,7 +115,7 @@ def _alternatives(words: list[str]) -> str:
 _KATAKANA = r"\u30a1-\u30fa\u30fc-\u30ff"  # katakana letters, not the middle dot ・
 # a spelled-out name in a prefix: 日・フィリピン, 日ニュージーランド (not インド太平洋)
 _JA_NAME_TOKEN = (
-    rf"(?:{_alternatives([w for w in _JA_WORDS if w not in ('日本',) and len(w) > 1])})"
+    rf"(?:{_alternatives([w for w in JA_WORDS if w not in ('日本',) and len(w) > 1])})"
     rf"(?![{_KATAKANA}]|太平洋)"
 )
 _JA_PREFIX_CHARS = "".join(c[1] for c in _COUNTRIES if len(c[1]) == 1 and c[0] != "JP")
@@ -125,12 +125,11 @@ JA_PREFIX_RE = (
     rf"(?:{_JA_NAME_TOKEN}|[{_JA_PREFIX_CHARS}]|ASEAN(?:諸国)?|NATO|EU|NZ|・)+"
 )
 _JA_TOKEN_RE = re.compile(rf"{_JA_NAME_TOKEN}|ASEAN|NATO|EU|NZ|.")
-_EN_TOKEN_RE = "|".join(
+EN_TOKEN_RE = "|".join(
     sorted((p for c in _COUNTRIES for p in c[4].split("|")), key=len, reverse=True)
 )
-EN_TOKEN_RE = _EN_TOKEN_RE
 # U.S.-Japan, Japan-US-S. Korea, Australia-Japan-Philippines-US, United States-Japan-Australia
-EN_PREFIX_RE = rf"(?<![\w-])(?=[A-Z])(?:{_EN_TOKEN_RE})(?:\s?[-–]\s?(?:{_EN_TOKEN_RE}))+(?![\w-])"
+EN_PREFIX_RE = rf"(?<![\w-])(?=[A-Z])(?:{EN_TOKEN_RE})(?:\s?[-–]\s?(?:{EN_TOKEN_RE}))+(?![\w-])"
 
 
 def sort_countries(keys: set[str] | list[str]) -> list[str]:
@@ -144,7 +143,7 @@ def countries_of_ja_prefix(prefix: str) -> list[str]:
         return sort_countries(list(GROUPS[prefix]))
     found = ["JP"]
     for token in _JA_TOKEN_RE.findall(prefix[1:]):
-        key = _JA_WORDS.get(token) or _BY_JA_CHAR.get(token)
+        key = JA_WORDS.get(token) or _BY_JA_CHAR.get(token)
         if key:
             found.append(key)
     return sort_countries(found)
@@ -168,7 +167,7 @@ def countries_of_en_prefix(prefix: str) -> list[str]:
 # ISO 3166 alpha-3 codes, as analysts abbreviate partners in a prefix ("JPN-AUS", "jpn-phl");
 # read only in questions' prefixes (in running text "CAN" or "IND" is a word)
 _ALPHA3 = {c[5]: c[0] for c in _COUNTRIES if c[5]}
-_TYPED_TOKEN_RE = "|".join([_EN_TOKEN_RE, *_ALPHA3])
+_TYPED_TOKEN_RE = "|".join([EN_TOKEN_RE, *_ALPHA3])
 # a partner prefix as a chat types it: "japan-rok", "jpn-aus", "us-japan" (question_kinds)
 _TYPED_PREFIX_RE = re.compile(
     rf"(?<![\w-])(?:{_TYPED_TOKEN_RE})(?:\s?[-–]\s?(?:{_TYPED_TOKEN_RE}))+(?![\w-])", re.I
@@ -200,7 +199,7 @@ def _typed_country(token: str) -> str | None:
 
 
 # a country word standing alone or inside a prefix ("Japan-Australia": both), not a word's part
-_EN_WORD_RE = re.compile(rf"(?<![\w])(?:{_EN_TOKEN_RE})(?![\w])")
+_EN_WORD_RE = re.compile(rf"(?<![\w])(?:{EN_TOKEN_RE})(?![\w])")
 
 
 def _ja_word(word: str) -> str:
@@ -211,19 +210,16 @@ def _ja_word(word: str) -> str:
     return before + re.escape(word) + after
 
 
-JA_WORDS = _JA_WORDS
-_FIRST = "".join(sorted({re.escape(w[0]) for w in _JA_WORDS}))
+_FIRST = "".join(sorted({re.escape(w[0]) for w in JA_WORDS}))
 # the lookahead on first characters lets the scan skip most positions at once (30x faster)
 JA_WORD_RE = re.compile(
-    rf"(?=[{_FIRST}])(?:{'|'.join(_ja_word(w) for w in sorted(_JA_WORDS, key=len, reverse=True))})"
+    rf"(?=[{_FIRST}])(?:{'|'.join(_ja_word(w) for w in sorted(JA_WORDS, key=len, reverse=True))})"
 )
 
 
 # a country named as where something happens, not who takes part: "visiting Germany to attend
 # the G7", "in Singapore", 「ドイツを訪問中」, 「米国・ニューヨークにおいて」
-_PLACE_BEFORE = re.compile(
-    r"(?:\bvisit(?:ing|s|ed)?|\bvisit to|\bin|\bat|\bheld in)\s+(?:the\s+)?$"
-)
+_PLACE_BEFORE = re.compile(r"(?:\bvisit(?:ing|s|ed)?|\bvisit to|\bin|\bat)\s+(?:the\s+)?$")
 _PLACE_AFTER = re.compile(
     r"^(?:・[^\s、。,，]{1,12})?(?:を訪問|に出張|において|にて|に滞在|訪問中|出張中|で開催|で行われ)"
 )
@@ -234,7 +230,7 @@ def _hits(text: str) -> list[tuple[int, int, str, bool]]:
     hits = [
         (m.start(), m.end(), country_of_en(m.group()), False) for m in _EN_WORD_RE.finditer(text)
     ]
-    hits += [(m.start(), m.end(), _JA_WORDS[m.group()], False) for m in JA_WORD_RE.finditer(text)]
+    hits += [(m.start(), m.end(), JA_WORDS[m.group()], False) for m in JA_WORD_RE.finditer(text)]
     for m in re.finditer(JA_PREFIX_RE, text):
         hits += [(m.start(), m.end(), key, True) for key in countries_of_ja_prefix(m.group())]
     for m in re.finditer(rf"(?<![\w-])(?:{GROUP_RE})(?![\w-])", text):
