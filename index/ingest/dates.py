@@ -72,12 +72,13 @@ _JA_YEAR = (
 )
 _JA_CORE = re.compile(
     rf"(?<!\d)(?:{_JA_YEAR}\s*)?"
-    rf"(?:(?<!\d)(?P<month>\d{{1,2}})\s*月(?:\s*(?P<day>\d{{1,2}})\s*日{_WEEKDAY_JA}?)?)?"
+    rf"(?:(?<!\d)(?P<month>\d{{1,2}})\s*月(?:\s*(?P<day>\d{{1,2}})"
+    rf"\s*(?:日{_WEEKDAY_JA}?|(?=\s*[-~]\s*\d{{1,2}}\s*日)))?)?"  # 4月19-20日: a range
 )
 _JA_RANGE = re.compile(
-    rf"\s*(?:から|より|~|-|ないし)\s*"
+    rf"\s*(?:から|より|~|-|ないし|(?P<next>及び|と|・|、))\s*"
     rf"(?:(?:(?P<era>{_ERA})\s*(?P<eyear>{_ERA_YEAR})|(?P<year>\d{{4}}))\s*年\s*)?"
-    rf"(?:(?P<month>\d{{1,2}})\s*月\s*)?(?P<day>\d{{1,2}})\s*日{_WEEKDAY_JA}?(?:\s*まで)?"
+    rf"(?:(?P<month>\d{{1,2}})\s*月\s*|同月)?(?P<day>\d{{1,2}})\s*日{_WEEKDAY_JA}?(?:\s*まで)?"
 )
 _JA_ALT = re.compile(
     r"\s*\(\s*(?P<zone>現地時間|日本時間)\s*(?:(?P<month>\d{1,2})\s*月\s*)?(?P<day>\d{1,2})\s*日"
@@ -99,7 +100,8 @@ _EN_MONTH_DAY = re.compile(
     rf"(?:,?\s+(?P<year>\d{{4}})(?!\d))?"
 )
 _EN_DAY_MONTH = re.compile(
-    rf"(?<![\d.])(?P<day>\d{{1,2}}){_ORD}(?:\s*-\s*(?P<day2>\d{{1,2}}){_ORD})?\s+"
+    rf"(?<![\d.])(?P<day>\d{{1,2}}){_ORD}"
+    rf"(?:(?:\s*-\s*|\s+(?:to|(?P<next>and))\s+)(?i:{_WEEKDAY_EN})?(?P<day2>\d{{1,2}}){_ORD})?\s+"
     rf"(?P<mon>(?i:{_MON}))(?:,?\s+(?P<year>\d{{4}})(?!\d))?"
 )
 _EN_MONTH_YEAR = re.compile(rf"(?P<mon>(?i:{_MON})),?\s+(?P<year>\d{{4}})(?!\d)")
@@ -195,6 +197,8 @@ def _ja_mentions(text: str, default_year: int | None) -> list[DateMention]:
             ry = _era_year(r["era"], r["eyear"], None, r["year"])
             rm = int(r["month"]) if r["month"] else None
             date_end = _range_end(start, rm, int(r["day"]), ry)
+            if r["next"] and date_end is not None and (date_end - start).days != 1:
+                date_end = None  # 「9日及び10日」 are two days running; 「10日及び12日」 two dates
             if date_end is not None:
                 end_pos = r.end()
         alt_date = alt_zone = None
@@ -241,6 +245,12 @@ def _en_mentions(text: str, default_year: int | None) -> list[DateMention]:
         if start is None:
             continue
         date_end = _range_end(start, None, int(m["day2"]), None) if m["day2"] else None
+        if m["next"] and date_end is not None and (date_end - start).days != 1:
+            # "5 and 12 May": two dates, each read on its own
+            second = start.replace(day=int(m["day2"]))
+            found.append(DateMention(m.start(), m.start("next") - 1, start, None, "day"))
+            found.append(DateMention(m.start("day2"), m.end(), second, None, "day"))
+            continue
         found.append(DateMention(m.start(), m.end(), start, date_end, "day"))
     for m in _EN_MONTH_YEAR.finditer(text):
         # a month word before a year is a month however it is typed ("dec 2024")

@@ -1,4 +1,5 @@
-"""Which government body a question asks to be quoted from, and which releases are its.
+"""Which government body a question asks to be quoted from, which releases are its, and which
+country a release's publisher speaks for.
 
 "According to MOFA's advance announcement, ...", 「米国防総省の発表を行ったのは誰か」,
 "Who provided the Pentagon release ...": the asker wants that body's own words, while the same
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from index.schema import Document
 from index.text import normalize
@@ -89,3 +91,26 @@ def named_sources(question: str) -> list[Publisher]:
     """The bodies ``question`` asks to be quoted from ("according to MOFA", 「防衛省の発表」)."""
     text = normalize(question).lower()
     return [pub for pub, patterns in _PATTERNS if any(p.search(text) for p in patterns)]
+
+
+# where a government's site is: a country's top-level domain (ISO 3166 alpha-2, but .uk), the
+# United States' own domains, and the organisations' sites
+_SITE_SUFFIXES = {".gov": "US", ".mil": "US", ".uk": "GB", "nato.int": "NATO",
+                  "europa.eu": "EU", "asean.org": "ASEAN"}  # fmt: skip
+_GENERIC = frozenset({"com", "org", "net", "int", "edu", "info", "biz", "io", "eu", "news"})
+
+
+def site_country(url: str | None) -> str | None:
+    """The country (ISO alpha-2 code, "NATO", "EU", "ASEAN") whose site ``url`` is on, read from
+    its address alone: a publisher never seen before still says whose side it speaks for
+    (``mnd.go.kr``: KR; ``minister.defence.gov.au``: AU; ``defense.gov``: US). None for a
+    generic domain (a news site's ``.com``)."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    if not host:
+        return None
+    for suffix, code in _SITE_SUFFIXES.items():
+        dotted = suffix if suffix.startswith(".") else "." + suffix
+        if host == dotted[1:] or host.endswith(dotted):
+            return code
+    tld = host.rsplit(".", 1)[-1]
+    return tld.upper() if len(tld) == 2 and tld.isalpha() and tld not in _GENERIC else None

@@ -21,17 +21,15 @@ from typing import Any
 import numpy as np
 
 from index.ingest.dates import Period, query_period
-from index.meetings.extract import Found, countries_compatible, extract_document
-from index.meetings.names import (
+from index.meetings.countries import (
     CODE_OF_FULL_NAME,
     FULL_NAME,
     JA_NAME,
-    Kind,
     cased_prefixes,
-    meeting_names,
-    name_mentions,
     sort_countries,
 )
+from index.meetings.extract import Found, countries_compatible, extract_document
+from index.meetings.names import Kind, meeting_names, name_mentions
 from index.meetings.people import Person, merge_people
 from index.meetings.quotes import Quote, key_sentences
 from index.schema import Document, in_language

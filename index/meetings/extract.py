@@ -1,61 +1,43 @@
 """Find the meeting(s) one release reports: format, partners, date, place and participants.
 
 A release reports the meeting its title names, or, when the title names none, the meetings its
-body says were held ("convened", "met with", 「会談を行いました」, 「実施しました」). Meetings it
-only mentions in passing (「2+2」に引き続き, "followed the 2+2", 「2+2」を踏まえ, "the EDD's
-activities") are left out, so a release never becomes a source of a meeting it only refers to.
+body says were held ("convened", "met with", 「会談を行いました」, 「実施しました」) or describes
+("talked to ... over the phone", 「…との懇談」). Meetings it only mentions in passing
+(「2+2」に引き続き, "followed the 2+2", 「2+2」を踏まえ, "the EDD's activities", "visiting Laos to
+attend the ADMM-Plus") are left out, so a release never becomes a source of a meeting it only
+refers to (:mod:`index.meetings.cues`). Partners come from a prefix (日米豪, "Japan-Canada"),
+else from the participants and the countries named near the meeting, read as one side's
+release: a minister it names without a country is the publisher's own, "his Japanese
+counterpart" the other side, a country named as a place no partner. The date comes from
+:mod:`index.meetings.when`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
-from index.ingest.dates import DateMention, find_dates
-from index.meetings.names import (
-    Kind,
-    NameMention,
-    countries_named,
-    name_mentions,
-    sort_countries,
+from index.ingest.publishers import site_country
+from index.meetings.countries import NOT_GUESSED, countries_named, country_hits, sort_countries
+from index.meetings.cues import (
+    HELD,
+    PARTICIPANT_CUE,
+    TODAY,
+    VERBAL_EN,
+    VERBAL_JA,
+    counterpart,
+    family_of,
+    passing,
 )
+from index.meetings.names import Kind, NameMention, name_mentions
 from index.meetings.people import Person, merge_people, people, place_in
+from index.meetings.when import meeting_date
 from index.schema import Document
 from index.text import sentence_spans
-
-_HELD = re.compile(
-    r"\b(?:met|meets|convened|convene|hosted|hosts|held|holds|will hold|will be held|took place"
-    r"|conclusion of|concluded|co-chaired|received a courtesy call|paid a courtesy call)\b"
-    r"|実施|開催|行(?:い|っ|う|われ)|会談し|出席|表敬を受け|表敬し|参加し"
-)
-_PASSING_BEFORE = re.compile(
-    r"\b(?:followed|following(?! the conclusion)|after|previous|prior to|ahead of|welcomed|welcome"
-    r"|reports? of|reiterated in|in which|since|recalled|Joint Statement of|announcements from"
-    r"|on the (?:margins?|sidelines) of|at the recent)\b",
-    re.I,
-)
-_PASSING_AFTER = re.compile(
-    r"^[)）」”\"\s]*(?:\([^()]{0,30}\)|（[^（）]{0,30}）)?\s*(?!を受け)"
-    r"(?:['’]s\b|\s*Joint Statement"
-    r"|[^。、]{0,30}?(?:出席のため|を踏まえ|踏まえつつ|に引き続き|に続き|を受け|の機会に|に先立ち|の際|以降"
-    r"|を通じ|における)|\s*(?:共同発表|共同声明)"
-    r"|の(?!開催|概要|様子|結果|実施|について))"
-)
-_VERBAL_EN = re.compile(
-    r"\b(?:met|meets)\b|['’]s Meeting With\b|\bmeeting with\b"
-    r"|\bheld (?:a|an|their)\b[^.]{0,60}?\bmeeting\b"
-    r"|\b(?P<a>[A-Z][a-z]+)-(?P<b>[A-Z][a-z]+) meeting\b"
-)
-_VERBAL_JA = re.compile(r"(?<![相臣脳談])会談(?=を(?:行|実施)|し|する)")
-_TODAY = re.compile(r"\b(?:today|this morning|this afternoon|earlier today)\b|本日", re.I)
-_PUBLISHED = re.compile(r"発表|公表|お知らせ|announced|released")
-_TIME_AFTER = re.compile(r"^\s*(?:\([^()]{1,4}\))?\s*\d{1,2}(?:時|:\d\d)")
-_PARTICIPANT_CUE = re.compile(
-    r"co-chair|共同議長|出席|参加|同席|attended|Included in the|\bmet\b|convened|会談|表敬"
-    r"|courtesy call|hosted|\bheld\b|との間で|led by|headed by|率い"
-)
 
 
 @dataclass
@@ -72,6 +54,8 @@ class Mention:
     end: int
     held: bool
     people: list[Person] = field(default_factory=list)
+    counterpart: str | None = None  # "met his Japanese counterpart": JP
+    context: str = ""  # its sentence without the meetings it recalls in passing
 
 
 @dataclass
@@ -123,93 +107,130 @@ def _sentence_people(text: str, known: list[Person]) -> list[tuple[int, Person]]
     return sorted(found, key=lambda x: x[0])
 
 
-def _family_of(persons: list[Person]) -> str:
-    roles = [p.role for p in persons]
-    heads = roles.count("head")
-    if heads >= 2 and len({p.country for p in persons if p.role == "head"}) >= 2:
-        return "summit"
-    if heads == 1 and len(roles) > 1:
-        return "courtesy"
-    if len(roles) >= 2 and all(r == "defense" for r in roles):
-        return "defense"
-    if len(roles) >= 2 and all(r == "foreign" for r in roles):
-        return "foreign"
-    if len(roles) >= 4 and {"defense", "foreign"} <= set(roles):
-        return "2+2"
-    return "meeting"
-
-
-def _passing(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 120) : start]
-    return bool(_PASSING_BEFORE.search(before) or _PASSING_AFTER.match(text[end:]))
+def _sides(persons: list[Person]) -> int:
+    """At most how many sides ``persons`` stand for (one per country; unknown: one each)."""
+    known = {p.country for p in persons if p.country}
+    return max(2, len(known) + sum(1 for p in persons if not p.country))
 
 
 def _mentions_in(text: str, sentence: int, known: list[Person]) -> list[Mention]:
-    named: list[tuple[int, int, NameMention | None]] = [
-        (m.start, m.end, m) for m in name_mentions(text)
-    ]
-    for rx in (_VERBAL_EN, _VERBAL_JA):
-        for v in rx.finditer(text):
-            if any(a <= v.start() < b or v.start() <= a < v.end() for a, b, _ in named):
-                continue
-            named.append((v.start(), v.end(), None))
-    held = bool(_HELD.search(text))
+    named = _named(text)
+    held = bool(HELD.search(text) or TODAY.search(text))  # "my meeting with ... today was"
     all_people = _sentence_people(text, known)
+    other = counterpart(text)
+    title = sentence < 0
+    recalled = [(a, b) for a, b, _ in named if passing(text, a, b, title)]
+    context = _blank(text, recalled)  # its countries are not this meeting's
     out: list[Mention] = []
-    for start, end, m in sorted(named, key=lambda x: x[0]):
-        if sentence >= 0 and (
-            _passing(text, start, end) or text[max(0, start - 1) : start] == "同"
-        ):
+    for start, end, m in named:
+        if (start, end) in recalled or text[max(0, start - 1) : start] == "同":
             continue  # 「同閣僚会合」 refers back to a meeting named before
-        cut = next((s for s, _, _ in named if s > end and _passing(text, s, s + 1)), len(text))
+        cut = next(
+            (s for s, _, _ in named if s > end and passing(text, s, s + 1, title)), len(text)
+        )
         persons = [p for pos, p in all_people if pos < cut]
         if m is None:
             kind, countries, abbr, parties = Kind("meeting"), [], None, None
         else:
             kind, countries, abbr, parties = m.kind, list(m.countries), m.abbr, m.parties
         if kind.family == "meeting" and persons:
-            kind = Kind(_family_of(persons))
+            kind = Kind(family_of(persons, counterpart=bool(other and other.sides)))
+            parties = parties or (other.sides if other else None)
+            if m is None and len(persons) >= 2:  # no more sides than the people it names
+                parties = parties or _sides(persons)
         out.append(
             Mention(
-                kind, countries, bool(countries), abbr, parties, sentence, start, end, held, persons
+                kind, countries, bool(countries), abbr, parties, sentence, start, end, held,
+                persons, other.country if other and m is None else None, context,
             )
-        )
+        )  # fmt: skip
     return out
 
 
-def _fill_countries(
-    mention: Mention, texts: list[str], lead: Sequence[str] = (), home: str | None = None
-) -> None:
-    """Partners of a meeting named without a prefix: its participants, then the countries named
-    near it; when that gives fewer than two, the countries the release's lead names, then the
-    publisher's own country (a release is written by one side of the meeting it reports)."""
+def _named(text: str) -> list[tuple[int, int, NameMention | None]]:
+    """The meetings a sentence names, and those it describes ("met", 「会談を行い」: None)."""
+    named: list[tuple[int, int, NameMention | None]] = [
+        (m.start, m.end, m) for m in name_mentions(text)
+    ]
+    for rx in (VERBAL_EN, VERBAL_JA):
+        for v in rx.finditer(text):
+            if any(a <= v.start() < b or v.start() <= a < v.end() for a, b, _ in named):
+                continue
+            named.append((v.start(), v.end(), None))
+    return sorted(named, key=lambda x: x[0])
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+@dataclass
+class _Around:
+    """What a release says that helps read its meetings' partners."""
+
+    lead: list[str]  # the headline and the first sentences
+    home: str | None  # the publisher's country
+    text: str  # the whole release, read only when nothing nearer names a partner
+
+    @cached_property
+    def frequent(self) -> list[str]:
+        """The countries the release names, most named first."""
+        counts = Counter(c for _, c in country_hits(self.text) if c not in NOT_GUESSED)
+        return [c for c, _ in counts.most_common()]
+
+
+def _around(doc: Document, sentences: list[str]) -> _Around:
+    return _Around([doc.title, *sentences[:3]], home_country(doc), doc.text)
+
+
+def _add(found: list[str], countries: Sequence[str], limit: int) -> None:
+    for c in countries:
+        if c not in found and len(found) < limit:
+            found.append(c)
+
+
+def _fill_countries(mention: Mention, texts: list[str], around: _Around) -> None:
+    """Partners of a meeting named without a prefix.
+
+    "His Japanese counterpart" in a release by one side: that side and Japan. Otherwise its
+    participants' countries (one whose country is not written is the publisher's own: a release
+    names its own minister without a country), then the countries named near it; when that
+    gives fewer than two, those the release's lead names, the one the release names most, then
+    the publisher's own (a release is written by one side of the meeting it reports).
+    """
     if mention.countries:
+        return
+    other, home = mention.counterpart, around.home
+    if other and home and other != home:
+        mention.countries = sort_countries([other, home])
         return
     found = sort_countries({p.country for p in mention.people if p.country})
     if len(found) >= 2 and mention.parties is None:
-        mention.countries = sort_countries(found)
+        mention.countries = found
         return
+    if home and home not in found and any(p.country is None for p in mention.people):
+        found.append(home)  # "Foreign Minister Kang talked to ... Kono of Japan": Kang's
+    want = mention.parties or 2
     for i, text in enumerate(texts):
-        want = mention.parties or (99 if i == 0 else 2)
-        for c in countries_named(text):
-            if c not in found and len(found) < want:
-                found.append(c)
-    for text in lead:
-        for c in countries_named(text):
-            if c not in found and len(found) < (mention.parties or 2):
-                found.append(c)
-    if found and home and home not in found and len(found) < (mention.parties or 2):
-        found.append(home)
+        _add(found, countries_named(text, places=False), mention.parties or (99 if i == 0 else 2))
+    for text in around.lead:
+        _add(found, countries_named(text, places=False), want)
+    if found:
+        _add(found, [c for c in around.frequent if c != home][:1], want)
+        _add(found, [home] if home else [], want)
     mention.countries = sort_countries(found)
 
 
 def home_country(doc: Document) -> str | None:
-    """The country of the release's publisher, as its publisher line names it; a Japanese
-    release without one is taken for a Japanese publisher's."""
+    """The country of the release's publisher, as its publisher line names it ("Official
+    Gazette of the Republic of the Philippines"), else as its address does (``mnd.go.kr``); a
+    Japanese release without either is taken for a Japanese publisher's."""
     named = countries_named(doc.publisher or "")
     if named:
         return named[0]
-    return "JP" if doc.lang == "ja" else None
+    return site_country(doc.url) or ("JP" if doc.lang == "ja" else None)
 
 
 def countries_compatible(a: list[str], b: list[str]) -> bool:
@@ -221,53 +242,32 @@ def countries_compatible(a: list[str], b: list[str]) -> bool:
 def _compatible(a: Mention, b: Mention) -> bool:
     """Whether two mentions in one release can name one meeting. Partners guessed from the
     countries named around a mention (no prefix) are only a guess: they fit a prefix's
-    partners they share a partner other than the publisher's side with."""
+    partners they share a partner other than the publisher's side with, and the headline's
+    meeting when they name some of its sides."""
     if not a.kind.compatible(b.kind):
         return False
     if countries_compatible(a.countries, b.countries):
         return True
+    head, body = (a, b) if a.sentence < 0 else (b, a)
+    if head.sentence < 0 <= body.sentence and set(body.countries) < set(head.countries):
+        return not body.from_prefix  # the headline's meeting, its host's side not read below
     if a.from_prefix == b.from_prefix:
         return False
     return len(set(a.countries) & set(b.countries) - {"JP"}) >= 1
 
 
-def _pick_date(
-    text: str, mention: Mention, year: int | None
-) -> tuple[tuple[dt.date, dt.date], bool] | None:
-    """The date nearest the mention, and whether it is the meeting's own (not a dateline)."""
-    best: tuple[int, DateMention] | None = None
-    for d in find_dates(text, default_year=year):
-        if d.precision != "day":
-            continue
-        if (
-            _TIME_AFTER.match(text[d.end :])
-            and _PUBLISHED.search(text)
-            and "から" not in text[d.end : d.end + 12]
-        ):
-            continue  # 「防衛省は令和6年12月12日20時30分、…を発表した」: when it was published
-        gap = mention.start - d.end if d.end <= mention.start else (d.start - mention.end) * 2
-        if best is None or abs(gap) < best[0]:
-            best = (abs(gap), d)
-    if best is None:
-        return None
-    d = best[1]
-    if d.alt_date is not None and d.alt_zone == "local":
-        return (d.alt_date, d.alt_date), True  # 「1月12日(現地時間11日)」: the 11th where it was
-    # "DECEMBER 11, 2024 – ... met today": the report's dateline, not the meeting's own date
-    dateline = d.start <= 2 and bool(_TODAY.search(text)) and d.date_end is None
-    return (d.date_start, d.date_end or d.date_start), not dateline
-
-
-def _year(doc: Document) -> int | None:
-    if doc.date:
-        return doc.date.year
-    found = [d for d in find_dates(doc.text[:2000]) if d.precision == "day"]
-    return found[0].date_start.year if found else None
-
-
 @dataclass
 class _Cluster:
     mentions: list[Mention]
+
+    def takes(self, m: Mention) -> bool:
+        """Whether ``m`` names this meeting: it fits every mention of it, or, for the meeting
+        the headline names, the headline (the body's guesses of partners may differ)."""
+        if all(_compatible(m, x) for x in self.mentions):
+            return True
+        heads = [x for x in self.mentions if x.sentence < 0]
+        kinds = all(m.kind.compatible(x.kind) for x in self.mentions)
+        return bool(heads) and kinds and all(_compatible(m, x) for x in heads)
 
     @property
     def kind(self) -> Kind:
@@ -285,30 +285,29 @@ def extract_document(doc: Document, doc_index: int = 0) -> list[Found]:
     sentences = [text[a:b] for a, b in spans]
     known = people(doc.title) + [p for s in sentences for p in people(s)]
     known = [_resolve(p, known) for p in known]
-    year = _year(doc)
     title = _mentions_in(doc.title, -1, known)
     body = [m for i, s in enumerate(sentences) for m in _mentions_in(s, i, known)]
-    lead, side = [doc.title, *sentences[:3]], home_country(doc)
+    around = _around(doc, sentences)
     for m in title:
-        _fill_countries(m, lead, home=side)
+        _fill_countries(m, around.lead, replace(around, lead=[]))
     for m in body:
-        _fill_countries(m, sentences[m.sentence : m.sentence + 2], lead, side)
+        _fill_countries(m, [m.context, *sentences[m.sentence + 1 : m.sentence + 2]], around)
     clusters: list[_Cluster] = []
     ordered = title + [m for m in body if m.held] + [m for m in body if not m.held]
     if not any(m.sentence == -1 or m.kind.family != "meeting" or m.people for m in ordered):
         # only "we held a meeting": the release is about a meeting of the people it names
         for m in ordered:
-            m.kind, m.people = Kind(_family_of(known)), known
-            _fill_countries(m, [])
+            m.kind, m.people = Kind(family_of(known)), known
+            _fill_countries(m, [], replace(around, lead=[], text=""))
     for m in ordered:
-        home = next((c for c in clusters if all(_compatible(m, x) for x in c.mentions)), None)
+        home = next((c for c in clusters if c.takes(m)), None)
         if home is not None:
             home.mentions.append(m)
         elif m.sentence == -1 or (m.held and (m.kind.family != "meeting" or m.people)):
             clusters.append(_Cluster([m]))
     found = []
     for cluster in clusters:
-        f = _found(doc, doc_index, cluster, clusters, spans, sentences, known, year)
+        f = _found(doc, doc_index, cluster, clusters, spans, sentences, known)
         if f is not None:
             found.append(f)
     return found
@@ -322,10 +321,12 @@ def _found(
     spans: list[tuple[int, int]],
     sentences: list[str],
     known: list[Person],
-    year: int | None,
 ) -> Found | None:
     mentions = cluster.mentions
-    date, strong = _cluster_date(doc, mentions, sentences, year)
+    spots = [(m.sentence, m.start, m.end) for m in mentions]
+    headline = any(m.sentence < 0 for c in clusters for m in c.mentions)
+    main = not headline or any(m.sentence < 0 for m in mentions)
+    date, strong = meeting_date(doc, spots, sentences, cluster.kind.family != "meeting", main)
     if date is None:
         return None
     own = sorted({m.sentence for m in mentions if m.sentence >= 0})
@@ -336,15 +337,17 @@ def _found(
     single = len(clusters) == 1
     for i, s in enumerate(sentences):
         near = own and (i in own or 0 < i - own[0] <= 2) and i not in others
-        if (single or near) and _PARTICIPANT_CUE.search(s):
+        if (single or near) and PARTICIPANT_CUE.search(s):
             mine = [m for m in mentions if m.sentence == i]
             persons += [p for m in mine for p in m.people] if mine else people(s)
     persons = merge_people([persons])
     prefixed = [m for m in mentions if m.from_prefix]
     source = prefixed or mentions
-    countries = max(
-        (m.countries for m in source), key=lambda c: source.count(c) if False else len(c)
-    )
+    countries = max((m.countries for m in source), key=lambda c: len(c))
+    japanese = any(p.country == "JP" for p in persons) or home_country(doc) == "JP"
+    if len(countries) < 2 and "JP" not in countries and japanese:
+        # an organisation's forum Japan attends: "the ASEAN Defence Ministers' Meeting-Plus"
+        countries = sort_countries([*countries, "JP"])
     region = None
     if not single and own:
         region = []
@@ -356,26 +359,3 @@ def _found(
         doc_index, cluster.kind, countries, bool(prefixed), abbr, date[0], date[1], strong,
         place, persons, region,
     )  # fmt: skip
-
-
-def _cluster_date(
-    doc: Document, mentions: list[Mention], sentences: list[str], year: int | None
-) -> tuple[tuple[dt.date, dt.date] | None, bool]:
-    for m in mentions:
-        text = doc.title if m.sentence < 0 else sentences[m.sentence]
-        picked = _pick_date(text, m, year)
-        if picked is not None:
-            return picked
-    for m in mentions:  # the section's date: "Secretary Austin's Meetings on Thursday, May 2"
-        for i in range(m.sentence - 1, max(-1, m.sentence - 7), -1):
-            if i < 0 or re.search(r"\d:\d\d|\d時", sentences[i]):
-                break
-            days = [d for d in find_dates(sentences[i], default_year=year) if d.precision == "day"]
-            if days:
-                return (days[0].date_start, days[0].date_end or days[0].date_start), True
-    if doc.date is not None:
-        for m in mentions:
-            text = doc.title if m.sentence < 0 else sentences[m.sentence]
-            if _TODAY.search(text) or m.sentence <= 1:
-                return (doc.date, doc.date), False
-    return None, False

@@ -1,11 +1,12 @@
-"""How releases name meetings: countries, meeting formats and topics, in Japanese and English.
+"""How releases name meetings: meeting formats and topics, in Japanese and English.
 
 Nothing here lists the sample corpus's meetings. A meeting is recognised by the words releases
 use for a *format* (協議/Dialogue, 防衛相会談/Defense Ministers' Meeting, 「2+2」, 表敬/courtesy
 call, ...), the partner prefix (日米豪, U.S.-Japan-ROK, Japan-Philippines, 日ASEAN, ...) and, for
 dialogues and topical ministerials, the topic (拡大抑止/extended deterrence). From these a
 canonical name is made in both languages, so an unseen 「日英外務・防衛閣僚会合」 or a
-"Japan-Philippines Defense Ministers' Meeting" gets a sensible name and its countries.
+"Japan-Philippines Defense Ministers' Meeting" gets a sensible name and its countries
+(:mod:`index.meetings.countries` reads the prefixes).
 """
 
 from __future__ import annotations
@@ -13,147 +14,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# key, Japanese prefix character(s), Japanese name, English short name, English patterns
-# (longest first). The order is the canonical order of names: Japan first, as Japanese
-# releases write 日米豪比.
-_COUNTRIES: list[tuple[str, str, str, str, str]] = [
-    ("JP", "日", "日本", "Japan", r"Japan(?:ese)?"),
-    ("US", "米", "米国", "U.S.", r"U\.S\.(?:A\.)?|USA|US|United States(?: of America)?|American"),
-    ("AU", "豪", "豪州", "Australia", r"Australia(?:n)?"),
-    ("IN", "印", "インド", "India", r"India(?:n)?"),
-    ("PH", "比", "フィリピン", "Philippines", r"(?:the )?Philippines?|Philippine|PHL|Filipino"),
-    ("KR", "韓", "韓国", "ROK", r"ROK|Republic of Korea|South Korean?|S\. Korean?"),
-    ("GB", "英", "英国", "UK", r"U\.K\.|UK|GBR|United Kingdom|Britain|British"),
-    ("FR", "仏", "フランス", "France", r"France|French"),
-    ("DE", "独", "ドイツ", "Germany", r"Germany|German"),
-    ("IT", "伊", "イタリア", "Italy", r"Italy|Italian"),
-    ("CA", "加", "カナダ", "Canada", r"Canada|Canadian"),
-    ("NZ", "NZ", "ニュージーランド", "New Zealand", r"New Zealand|NZ"),
-    ("VN", "越", "ベトナム", "Vietnam", r"Viet ?[Nn]am(?:ese)?"),
-    ("ID", "尼", "インドネシア", "Indonesia", r"Indonesia(?:n)?"),
-    ("SG", "星", "シンガポール", "Singapore", r"Singapore(?:an)?"),
-    ("MY", "馬", "マレーシア", "Malaysia", r"Malaysia(?:n)?"),
-    ("TH", "泰", "タイ", "Thailand", r"Thailand|Thai"),
-    ("MN", "蒙", "モンゴル", "Mongolia", r"Mongolian?"),
-    ("CN", "中", "中国", "China", r"China|PRC|Chinese"),
-    ("ASEAN", "ASEAN", "ASEAN", "ASEAN", r"ASEAN"),
-    ("NATO", "NATO", "NATO", "NATO", r"NATO"),
-    ("EU", "EU", "EU", "EU", r"EU|European Union"),
-]
-ORDER = {c[0]: i for i, c in enumerate(_COUNTRIES)}
-# the names meetings.json gives countries and organisations
-FULL_NAME = {
-    "JP": "Japan", "US": "United States", "AU": "Australia", "IN": "India",
-    "PH": "Philippines", "KR": "Republic of Korea", "GB": "United Kingdom", "FR": "France",
-    "DE": "Germany", "IT": "Italy", "CA": "Canada", "NZ": "New Zealand", "VN": "Vietnam",
-    "ID": "Indonesia", "SG": "Singapore", "MY": "Malaysia", "TH": "Thailand", "MN": "Mongolia",
-    "CN": "China", "ASEAN": "ASEAN", "NATO": "NATO", "EU": "European Union",
-}  # fmt: skip
-CODE_OF_FULL_NAME = {v: k for k, v in FULL_NAME.items()}
-JA_PREFIX = {c[0]: c[1] for c in _COUNTRIES}
-JA_NAME = {c[0]: c[2] for c in _COUNTRIES}
-EN_NAME = {c[0]: c[3] for c in _COUNTRIES}
-_BY_JA_CHAR = {c[1]: c[0] for c in _COUNTRIES}
-_EN_TOKENS = [(c[0], re.compile(rf"(?:{c[4]})\Z")) for c in _COUNTRIES]
-# Japanese full names as they stand in running text (「米国」「豪州」「アメリカ合衆国」 ...)
-_JA_WORDS = {
-    "日本": "JP", "米国": "US", "アメリカ": "US", "豪州": "AU", "オーストラリア": "AU",
-    "インド": "IN", "フィリピン": "PH", "韓国": "KR", "英国": "GB", "イギリス": "GB",
-    "フランス": "FR", "ドイツ": "DE", "イタリア": "IT", "カナダ": "CA",
-    "ニュージーランド": "NZ", "ベトナム": "VN", "インドネシア": "ID", "シンガポール": "SG",
-    "マレーシア": "MY", "タイ": "TH", "モンゴル": "MN",
-    "ASEAN": "ASEAN", "NATO": "NATO", "EU": "EU",
-}  # fmt: skip
-
-_JA_PREFIX_CHARS = "".join(c[1] for c in _COUNTRIES if len(c[1]) == 1 and c[0] != "JP")
-# 日米, 日米豪比, 日・ASEAN, 日NATO; not 本日米国 / 28日米国 / 毎日
-JA_PREFIX_RE = (
-    rf"(?<![本毎同翌前当昨今先後0-9０-９月])日(?:・)?"
-    rf"(?:[{_JA_PREFIX_CHARS}]|ASEAN|NATO|EU|NZ|・)+"
+from index.meetings.countries import (
+    EN_NAME,
+    EN_PREFIX_RE,
+    GROUP_RE,
+    JA_NAME,
+    JA_PREFIX,
+    JA_PREFIX_RE,
+    countries_of_en_prefix,
+    countries_of_ja_prefix,
+    sort_countries,
 )
-_EN_TOKEN_RE = "|".join(
-    sorted((p for c in _COUNTRIES for p in c[4].split("|")), key=len, reverse=True)
-)
-# U.S.-Japan, Japan-US-S. Korea, Australia-Japan-Philippines-US, United States-Japan-Australia
-EN_PREFIX_RE = rf"(?<![\w-])(?:{_EN_TOKEN_RE})(?:\s?[-–]\s?(?:{_EN_TOKEN_RE}))+(?![\w-])"
-
-
-def sort_countries(keys: set[str] | list[str]) -> list[str]:
-    return sorted(set(keys), key=lambda k: ORDER.get(k, 99))
-
-
-def countries_of_ja_prefix(prefix: str) -> list[str]:
-    """「日米豪比」 -> JP, US, AU, PH."""
-    found = ["JP"]
-    for token in re.findall(r"ASEAN|NATO|EU|NZ|.", prefix[1:]):
-        if token in _BY_JA_CHAR:
-            found.append(_BY_JA_CHAR[token])
-    return sort_countries(found)
-
-
-def country_of_en(token: str) -> str | None:
-    token = token.strip()
-    return next((key for key, rx in _EN_TOKENS if rx.match(token)), None)
-
-
-def countries_of_en_prefix(prefix: str) -> list[str]:
-    """ "U.S.-Japan-ROK" -> JP, US, KR."""
-    keys = [country_of_en(t) for t in re.split(r"\s?[-–]\s?(?=[A-Z])", prefix)]
-    return sort_countries([k for k in keys if k])
-
-
-_EN_WORD_RE = re.compile(rf"(?<![\w-])(?:{_EN_TOKEN_RE})(?![\w])")
-# ISO 3166 alpha-3 codes, as analysts abbreviate partners in a prefix ("JPN-AUS", "jpn-phl");
-# read only in questions' prefixes (in running text "CAN" or "IND" is a word)
-_ALPHA3 = {
-    "JPN": "JP", "USA": "US", "AUS": "AU", "IND": "IN", "PHL": "PH", "KOR": "KR", "GBR": "GB",
-    "FRA": "FR", "DEU": "DE", "ITA": "IT", "CAN": "CA", "NZL": "NZ", "VNM": "VN", "IDN": "ID",
-    "SGP": "SG", "MYS": "MY", "THA": "TH", "MNG": "MN",
-}  # fmt: skip
-_TYPED_TOKEN_RE = "|".join([_EN_TOKEN_RE, *_ALPHA3])
-# a partner prefix as a chat types it: "japan-rok", "jpn-aus", "us-japan" (question_kinds)
-_TYPED_PREFIX_RE = re.compile(
-    rf"(?<![\w-])(?:{_TYPED_TOKEN_RE})(?:\s?[-–]\s?(?:{_TYPED_TOKEN_RE}))+(?![\w-])", re.I
-)
-_TYPED_TOKENS = [
-    (key, re.compile(rf"(?:{c})\Z", re.I)) for key, c in ((c[0], c[4]) for c in _COUNTRIES)
-]
-
-
-def cased_prefixes(text: str) -> str:
-    """``text`` with each partner prefix typed in any case written as releases write it
-    ("japan-rok" -> "Japan-ROK", "jpn-aus" -> "Japan-Australia"), so that a question typed as
-    in a chat names its meeting too."""
-
-    def canonical(m: re.Match[str]) -> str:
-        keys = [_typed_country(t) for t in re.split(r"\s?[-–]\s?", m.group())]
-        if any(k is None for k in keys):
-            return m.group()
-        return "-".join(EN_NAME[k] for k in keys if k)
-
-    return _TYPED_PREFIX_RE.sub(canonical, text)
-
-
-def _typed_country(token: str) -> str | None:
-    token = token.strip()
-    if token.upper() in _ALPHA3:
-        return _ALPHA3[token.upper()]
-    return next((key for key, rx in _TYPED_TOKENS if rx.match(token)), None)
-
-
-_JA_WORD_RE = re.compile("|".join(sorted(_JA_WORDS, key=len, reverse=True)))
-
-
-def countries_named(text: str) -> list[str]:
-    """Countries named anywhere in ``text``, in order of first mention."""
-    found: list[str] = []
-    hits = [(m.start(), country_of_en(m.group())) for m in _EN_WORD_RE.finditer(text)]
-    hits += [(m.start(), _JA_WORDS[m.group()]) for m in _JA_WORD_RE.finditer(text)]
-    for _, key in sorted(hits, key=lambda h: h[0]):
-        if key and key not in found and key != "CN":
-            found.append(key)
-    return found
-
 
 # -- topics ----------------------------------------------------------------------------
 
@@ -191,8 +62,9 @@ def topic_key(topic: str) -> tuple[str, str, str]:
     low = re.sub(r"\s+", " ", t).lower()
     if low in _TOPIC_BY_EN:
         return low, _TOPIC_JA_BY_EN[low], _TOPIC_BY_EN[low]
-    en = " ".join(w[:1].upper() + w[1:] for w in low.split()) if t.isascii() else t
-    return low, t, en
+    small = ("to", "and", "on", "of", "for")
+    words = [w if w in small and i else w[:1].upper() + w[1:] for i, w in enumerate(low.split())]
+    return low, t, " ".join(words) if t.isascii() else t
 
 
 def known_topic(topic: str) -> bool:
@@ -203,7 +75,8 @@ def known_topic(topic: str) -> bool:
 # -- kinds -----------------------------------------------------------------------------
 
 FAMILIES = (
-    "dialogue", "ministerial", "2+2", "defense", "foreign", "summit", "courtesy", "meeting",
+    "dialogue", "ministerial", "2+2", "defense", "foreign", "summit", "courtesy", "vice",
+    "meeting",
 )  # fmt: skip
 
 
@@ -260,7 +133,10 @@ def meeting_names(
     tail = f" ({abbr})" if abbr and abbr not in ("2+2", "SCC") else ""
     family = kind.family
     if family == "dialogue":
-        ja, en = f"{cja}{kind.topic_ja}協議", f"{sp}{kind.topic_en} Dialogue"
+        topic_ja = kind.topic_ja if not kind.topic_ja.isascii() else ""
+        ja, en = f"{cja}{topic_ja}協議", f"{sp}{kind.topic_en} Dialogue"
+        if kind.topic_ja and not topic_ja:  # a topic only English names: 「日加協議（Military…）」
+            ja += f"（{kind.topic_en}）"
     elif family == "ministerial":
         ja = f"{kind.topic_ja}に関する{cja}閣僚会合"
         en = f"{sp}Ministerial Meeting on {kind.topic_en}"
@@ -276,6 +152,8 @@ def meeting_names(
         ja, en = f"{cja}外相会談", f"{sp}{multi}Foreign Ministers' Meeting"
     elif family == "summit":
         ja, en = f"{cja}首脳会談", f"{sp}{multi}Summit Meeting"
+    elif family == "vice":
+        ja, en = f"{cja}次官級会合", f"{sp}{multi}Vice-Ministerial Meeting"
     elif family == "courtesy":
         ja = f"{host_ja}表敬" if host_ja else f"{cja}表敬"
         if not host_en and "総理" in host_ja:
@@ -291,9 +169,14 @@ def meeting_names(
 # a topic's characters: kanji and katakana, not the 回 of a round number (「第13回日米拡大抑止協議」
 # names the 拡大抑止 dialogue)
 _KANJI_KANA = r"(?:(?!回)[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff・])"
-_JA = JA_PREFIX_RE
+_JA = rf"(?:{JA_PREFIX_RE}|{GROUP_RE})"
 _EN = EN_PREFIX_RE
 _Q = r"[\"“”'‘’「」]?"
+# the ways one format meets: 会談, 電話会談, 懇談, 立ち話, ワーキング・ディナー ...
+_JA_NOUN = (
+    r"(?:電話|テレビ)?(?:会談|会合|会議|懇談|立ち話|会食|昼食会|夕食会|朝食会"
+    r"|ワーキング・?(?:ランチ|ディナー|ブレックファスト))"
+)
 
 # (family, pattern); a named group "c" is the partner prefix, "topic" the topic.
 JA_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -310,11 +193,17 @@ JA_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "defense",
         re.compile(
-            rf"(?P<c>{_JA})?(?:(?P<n>三|四|3|4)か国)?(?:防衛相|防衛大臣|国防相|国防大臣|防衛担当大臣)(?:会談|会合|会議)"
+            rf"(?P<c>{_JA})?(?:(?P<n>三|四|3|4)か国)?(?:防衛相|防衛大臣|国防相|国防大臣|防衛担当大臣){_JA_NOUN}"
         ),
     ),
-    ("foreign", re.compile(rf"(?P<c>{_JA})?(?:外相|外務大臣)(?:電話)?(?:会談|会合|会議)")),
-    ("summit", re.compile(rf"(?P<c>{_JA})?首脳(?:電話)?(?:会談|会合|会議)")),
+    ("foreign", re.compile(rf"(?P<c>{_JA})?(?:外相|外務大臣){_JA_NOUN}")),
+    ("summit", re.compile(rf"(?P<c>{_JA})?首脳{_JA_NOUN}")),
+    (
+        "vice",
+        re.compile(
+            rf"(?P<c>{_JA})?(?:防衛当局|外務|防衛)?次官(?:級)?(?:電話)?(?:会合|会談|協議|対話)"
+        ),
+    ),
     ("courtesy", re.compile(r"表敬(?:訪問)?")),
     (
         "dialogue",
@@ -322,7 +211,14 @@ JA_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("meeting", re.compile(rf"(?P<c>{_JA})?閣僚(?:会合|会議)")),
 ]
-_MIN = r"Minist(?:ers['’]?|erial)"
+_MIN = r"Minist(?:ers['’]?|er['’]s|erial)"
+# an organisation's own forum: "ASEAN Defence Ministers' Meeting-Plus", "NATO Summit"
+_EN_C = rf"(?:(?P<c>{_EN}|ASEAN|NATO|EU|{GROUP_RE})\s+)?"
+# the ways one format meets, after its name: "Telephone Talk", "Video Conference", "Working Dinner"
+_EN_NOUN = (
+    r"(?:\s+(?:[Ii]nformal\s+)?(?:Meeting|[Tt]elephone\s+[Tt]alks?|[Vv]ideo\s?[Cc]onference"
+    r"|[Ww]orking\s+(?:[Ll]unch|[Dd]inner|[Bb]reakfast)|[Tt]alks))?(?:-Plus)?"
+)
 EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "2+2",
@@ -344,28 +240,35 @@ EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "defense",
         re.compile(
-            rf"(?:(?P<c>{_EN})\s+)?(?:(?P<n>Trilateral|Quadrilateral|Bilateral)\s+)?"
-            rf"Defen[cs]e {_MIN}(?:\s+Meeting)?(?:\s*\((?P<abbr>[A-Z]{{3,6}})\))?"
+            rf"{_EN_C}(?:(?P<n>Trilateral|Quadrilateral|Bilateral)\s+)?"
+            rf"Defen[cs]e {_MIN}{_EN_NOUN}(?:\s*\((?P<abbr>[A-Z]{{3,6}})\))?"
         ),
     ),
     (
         "foreign",
         re.compile(
-            rf"(?:(?P<c>{_EN})\s+)?(?:(?P<n>Trilateral|Quadrilateral|Bilateral)\s+)?"
-            rf"Foreign {_MIN}(?:\s+Meeting)?"
+            rf"{_EN_C}(?:(?P<n>Trilateral|Quadrilateral|Bilateral)\s+)?"
+            rf"Foreign {_MIN}{_EN_NOUN}"
         ),
     ),
     (
         "summit",
-        re.compile(
-            rf"(?:(?P<c>{_EN})\s+)?(?:Summit(?:s|\s+Meeting)?|Leaders['’]?\s+(?:Meeting|Summit))"
-        ),
+        re.compile(rf"{_EN_C}(?:Summit(?:s|{_EN_NOUN})|Leaders['’]?\s+(?:Meeting|Summit|Call))"),
     ),
     ("courtesy", re.compile(r"[Cc]ourtesy [Cc]all")),
     (
+        "vice",
+        re.compile(
+            rf"{_EN_C}(?:(?:Defen[cs]e|Foreign)\s+)?[Vv]ice[- ](?:[Dd]efen[cs]e\s+|[Ff]oreign\s+)?"
+            r"[Mm]inist(?:ers['’]?|erial)\s+(?:[Dd]efen[cs]e\s+)?"
+            r"(?:Forum|Meeting|[Tt]alks|Dialogue|Conference|Consultations)"
+        ),
+    ),
+    (
         "dialogue",
         re.compile(
-            rf"(?:(?P<c>{_EN})\s+)?(?P<topic>(?:[A-Z][a-z]+\s+){{1,4}}?)(?:Dialogue|Consultations|Talks)\b"
+            rf"(?:(?P<c>{_EN})\s+)?(?P<topic>[A-Z][a-z]+(?:\s+(?:(?:to|and|on|of|for)\s+)?[A-Z][a-z]+)"
+            r"{0,4}?)\s+(?:\((?P<abbr>[A-Z]{2,6})\)\s+)?(?:Dialogue|Consultations|Talks)\b"
         ),
     ),
     (
@@ -376,6 +279,8 @@ EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# the level a dialogue is held at, written before its topic
+_LEVEL_JA = re.compile(r"^(?:外相|外務大臣|防衛相|首脳|局長|審議官)(?:級|間)?")
 ABBR_RE = re.compile(r"\s*[(（]\s*(?P<abbr>[A-Z][A-Z0-9]{1,6})\s*(?:[:：)）])")
 _COUNT_WORDS = {
     "三": 3,
@@ -452,6 +357,9 @@ def _mention(text: str, m: re.Match[str], family: str, lang: str) -> NameMention
     if topic:
         if lang == "ja":
             topic = re.sub(r"^(?:初の|今回の|第\d+回)", "", topic)
+            topic = _LEVEL_JA.sub("", topic) or topic  # 「外相間戦略対話」: a strategic dialogue
+        if family == "dialogue" and re.search(r"次官|閣僚", topic):
+            return None  # 「次官級協議」「外務・防衛閣僚協議」: their own formats
         if family == "dialogue" and not (known_topic(topic) or prefix):
             return None  # 「今回の協議」, 「二国間協議」: a word, not a named dialogue
         if family == "ministerial" and not (known_topic(topic) or topic.islower() or lang == "ja"):

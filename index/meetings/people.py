@@ -8,10 +8,11 @@ government), which decide the format of a meeting releases only describe ("met w
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from index.meetings.names import _EN_TOKEN_RE, country_of_en
+from index.meetings.countries import EN_TOKEN_RE, JA_WORD_RE, JA_WORDS, country_hits, country_of_en
 
 _JA_NAME_CHARS = re.compile(r"[\u30a0-\u30ff]+|[\u4e00-\u9fff]{2}")
 
@@ -30,11 +31,36 @@ class Person:
         return self.lang == other.lang and bool(self.names & other.names)
 
 
+_ADVISER = re.compile(r"Advis[eo]r|Assistant to|補佐官|顧問")
+_ORG_HEAD = re.compile(r"Secretary[- ]General|事務総長|事務局長")
+_VICE = re.compile(
+    r"Vice[- ](?:Defen[cs]e )?Minister|Deputy Minister|Deputy Secretary(?! General)"
+    r"|Under ?Secretary|(?<!事務)次官(?!補)|副大臣|外務審議官|防衛審議官"
+)
+_OFFICIAL = re.compile(
+    r"Director|Assistant Secretary|Deputy Assistant|Principal Deputy|Political Director"
+    r"|局長|審議官|参事官|次官補|部長|課長|統括官|室長"
+)
+
+
 def role_of(title: str) -> str:
+    """The office a title gives, as meetings are told apart by it: "head" of government,
+    "defense" or "foreign" minister, "vice" minister, "official" below them, "org" (an
+    international organisation's secretary-general) or "other"."""
     t = re.sub(r"Deputy Prime Minister|副首相", "", title)
+    if _ADVISER.search(t):
+        return "other"
+    if _ORG_HEAD.search(t):
+        return "org"
+    if _VICE.search(t):
+        return "vice"
+    if _OFFICIAL.search(t):
+        return "official"
     if re.search(r"Defen[cs]e|防衛|国防", t):
         return "defense"
-    if re.search(r"Foreign|Secretary of State|State of the|Department of State|外務|国務|外相", t):
+    if re.search(
+        r"Foreign|Secretary of State|State of the|Department of State|外務|外交|国務|外相", t
+    ):
         return "foreign"
     if re.search(r"Prime Minister|President|総理|首相|大統領", t):
         return "head"
@@ -43,23 +69,25 @@ def role_of(title: str) -> str:
 
 # -- English ---------------------------------------------------------------------------
 
-_NAT = rf"(?:(?:the\s+)?(?P<nat>{_EN_TOKEN_RE})(?:\s*\((?:ROK|U\.S\.|US)\))?(?:['’]s)?\s+)?"
+_NAT = rf"(?:(?:the\s+)?(?P<nat>{EN_TOKEN_RE})(?:\s*\((?:ROK|U\.S\.|US)\))?(?:['’]s)?\s+)?"
 _TITLE_EN = (
     r"(?:(?:Deputy\s+)?Prime Minister(?:\s+and\s+Minister for Defen[cs]e)?"
     r"|Secretary of (?:State|Defen[cs]e|National Defen[cs]e|Foreign Affairs)"
     r"|Minister (?:for|of) (?:Foreign Affairs|National Defen[cs]e|Defen[cs]e)"
     r"|Chief Cabinet Secretary(?: of Japan)?|Defen[cs]e Minister|Foreign Minister"
+    r"|(?:Defen[cs]e|Foreign) Secretary|Secretary[- ]General"
     r"|President|Secretary|Minister|Ambassador)"
 )
-_NAME_WORD = r"(?:[A-Z][a-zA-Z'’.-]*|[A-Z]{2,})"
+_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ][a-zA-ZÀ-ÖØ-öø-ÿ'’.-]*|[A-Z]{2,})"  # Mélanie, Çavuşoğlu
 _TITLED = re.compile(
     rf"{_NAT}(?P<title>{_TITLE_EN})\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})"
 )
-_HON = r"(?:(?:the\s+|The\s+)?Honorable|Mr\.|Ms\.|Mrs\.|Dr\.)"
+_HON = r"(?:(?:the\s+|The\s+)?Honou?rable|H\.E\.(?:\s+(?:Mr|Ms|Dr)\.)?|Mr\.|Ms\.|Mrs\.|Dr\.)"
 _HONORED = re.compile(
     rf"(?P<hon>{_HON})\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}),\s+"
     rf"(?P<title>.+?)(?=,\s+(?:and\s+)?{_HON}|,?\s+and\s+{_HON}|(?<!U\.S)(?<![A-Z])\.\s"
-    r"|(?<=U\.S)\.\s+(?=(?:The|This|They|He|She|It)\b)|\.$|;|\)|$)"
+    r"|(?<=U\.S)\.\s+(?=(?:The|This|They|He|She|It)\b)|\.$|;|\)|$"
+    r"|,\s+(?:who|which|where|held|met)\b|\s+(?:held|met)\s)"  # "..., who is visiting"
 )
 # words that end a name: "Austin III's Meeting With", "Hegseth Joint Press Conference"
 _STOP = frozenset(
@@ -68,9 +96,13 @@ _STOP = frozenset(
         """Meeting With Joint Press Conference Concludes The And Of In On At To For Trip Readout
         Statement Secretary Minister Deputy Monday Tuesday Wednesday Thursday Friday Saturday
         Sunday January February March April May June July August September October November
-        December Defense Defence Foreign Japan Japanese Australian Ministers First""",
+        December Defense Defence Foreign Japan Japanese Australian Ministers First Holds Meets
+        Hosts Visits Receives Talks Speaks Calls Attends Welcomes Discusses Says""",
     )
 )
+
+
+_OF_COUNTRY = re.compile(rf",?\s+of\s+(?:the\s+)?(?P<nat>{EN_TOKEN_RE})\b")
 
 
 def _clean_name(name: str) -> str:
@@ -105,7 +137,8 @@ def _en_country(nat: str | None, title: str) -> str | None:
         return "US"
     if re.search(r"Ministry of (?:Foreign Affairs|Defense)(?: of Japan)?\b", title):
         return "JP"
-    return None
+    named = country_hits(title)  # "Secretary General of the North Atlantic Treaty Organization"
+    return named[0][1] if named else None
 
 
 def people_en(text: str) -> list[Person]:
@@ -134,9 +167,11 @@ def people_en(text: str) -> list[Person]:
         start = m.start("nat") if m["nat"] else m.start("title")
         published = text[start : m.start("name")] + name
         published = re.sub(r"^(?:the|The)\s+", "", published)
-        person = Person(
-            published, "en", _en_names(name), _en_country(m["nat"], m["title"]), role_of(m["title"])
-        )
+        country = _en_country(m["nat"], m["title"])
+        after = _OF_COUNTRY.match(text, m.start("name") + len(name))
+        if country is None and after:  # "Foreign Minister Taro Kono of Japan"
+            country = country_of_en(after["nat"])
+        person = Person(published, "en", _en_names(name), country, role_of(m["title"]))
         found.append((m.start(), person))
     found.sort(key=lambda p: p[0])
     return [p for _, p in found]
@@ -147,13 +182,14 @@ def people_en(text: str) -> list[Person]:
 _TITLE_JA = (
     r"(?:内閣総理大臣|総理大臣|首相|大統領|副首相兼国防大臣|国防大臣|国防部長官|防衛大臣|外務大臣"
     r"|国務長官|国防長官|内閣官房長官|官房長官|大臣|長官|次官補代理|次官補|次官|審議官|参事官"
-    r"|局長|次長|部長|大使|司令官|幕僚長|統括官|議長)"
+    r"|局長|次長|部長|大使|司令官|幕僚長|統括官|議長|事務総長|事務局長|補佐官|副大臣)"
 )
 _JA_PERSON = re.compile(rf"(?P<body>.+?)(?P<title>{_TITLE_JA})(?P<note>\([^()A-Za-z]*\))?")
 _LATIN_PAREN = re.compile(r"\((?=[^()]*[A-Za-z])(?:[^()]|\([^()]*\))*\)")
 _SEPARATORS = re.compile(
-    r"、|及び|並びに|ならびに|とともに|との間で|との|のほか|と(?=[^\u3040-\u309f])|が|は|も|から|による|により|他"
+    r"[、,，]|及び|並びに|ならびに|とともに|との間で|との|のほか|と(?=[^\u3040-\u309f])|が|は|も|から|による|により|他"
 )
+_ENUMERATOR = re.compile(r"^(?:\d{1,2}|[(（]\d{1,2}[)）])[\s.．]+|^[(（]\d{1,2}[)）]")
 _NOT_NAMES = ("日本国", "日本", "米国", "両国", "日米", "同", "本", "各国", "両")
 _JA_MARKERS = [
     (r"(?<!北)米|国務省|国防総省", "US"), (r"豪", "AU"), (r"比", "PH"), (r"韓", "KR"),
@@ -187,11 +223,15 @@ def people_ja(text: str) -> list[Person]:
     text = re.sub(r"\([\u3040-\u309f・]+\)", "", _LATIN_PAREN.sub("", text))  # readings: 稔(みのる)
     for piece in _depth0_pieces(text):
         piece = piece.rsplit("の", 1)[-1] if "の" in piece else piece
+        piece = _ENUMERATOR.sub("", piece)  # 「2 岸田外務大臣は」: a list's number
         m = _JA_PERSON.fullmatch(piece)
         if m is None:
             continue
         body = m["body"]
         name_part = re.split(r"外務省|防衛省|国務省|国防|内閣|米国|米|豪|比|韓国|英国", body)[0]
+        named = JA_WORD_RE.search(name_part)  # マルコス・フィリピン共和国大統領
+        if named:
+            name_part = name_part[: named.start()].rstrip("・")
         if len(name_part) < 2 or name_part in _NOT_NAMES or re.search(r"\d|[\u3040-\u309f]", body):
             continue
         names = frozenset(
@@ -200,7 +240,10 @@ def people_ja(text: str) -> list[Person]:
             for w in run.split("・")  # ピート・ヘグセス is also ヘグセス
             if w and w != "ー"
         )
-        country = next((c for rx, c in _JA_MARKERS if re.search(rx, body[len(name_part) :])), None)
+        rest = body[len(name_part) :]
+        country = next((c for rx, c in _JA_MARKERS if re.search(rx, rest)), None)
+        if country is None and (word := JA_WORD_RE.search(rest)):
+            country = JA_WORDS[word.group()]
         if country is None and re.fullmatch(r"[\u4e00-\u9fff]+", name_part):
             country = "JP"
         found.append(Person(piece, "ja", names, country, role_of(m["title"] + body)))
@@ -209,7 +252,13 @@ def people_ja(text: str) -> list[Person]:
 
 def people(text: str) -> list[Person]:
     """People in ``text``, Japanese and English forms alike."""
-    return people_ja(text) + people_en(text)
+    return list(_people(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _people(text: str) -> tuple[Person, ...]:
+    # one release's sentences are read several times (who it names, who took part)
+    return (*people_ja(text), *people_en(text))
 
 
 def merge_people(groups: list[list[Person]]) -> list[Person]:
@@ -227,11 +276,11 @@ def merge_people(groups: list[list[Person]]) -> list[Person]:
 
 # -- places ----------------------------------------------------------------------------
 
-_NO_KANA = r"(?:[^\s、。,\u3040-\u309f]|の)"
+_NO_KANA = r"(?:[^\s、。,，\u3040-\u309f]|の)"
 _PLACE_JA = [
     re.compile(rf"(?P<place>{_NO_KANA}{{2,40}}?)(?:において|にて)"),
-    re.compile(r"(?P<place>[^\s、。\u3040-\u309f]{2,30}?)を訪問"),
-    re.compile(r"(?P<place>[^\s、。\u3040-\u309f]{2,20}?)で(?:初)?(?:開催|実施)"),
+    re.compile(r"(?P<place>[^\s、。,，\u3040-\u309f]{2,30}?)を訪問"),
+    re.compile(r"(?P<place>[^\s、。,，\u3040-\u309f]{2,20}?)で(?:初)?(?:開催|実施)"),
 ]
 _PLACE_EN = re.compile(
     r"\b(?:at|in)\s+(?P<place>(?:the\s+)?[A-Z][\w.'’-]*"
@@ -248,9 +297,9 @@ def place_in(sentence: str) -> str | None:
     for rx in _PLACE_JA:
         m = rx.search(sentence)
         if m:
-            place = m["place"].lstrip("の")
-            if "の" in place and place.index("の") < 2:
-                continue
+            place = re.sub(r"^(?:訪問中|滞在中|出張中)?の", "", m["place"])  # 「訪問中のマニラ」
+            if ("の" in place and place.index("の") < 2) or place.endswith(("形式", "方式")):
+                continue  # 「テレビ会議形式で」: how, not where
             return place
     for m in _PLACE_EN.finditer(sentence):
         place = re.sub(r"^the\s+", "", m["place"]).rstrip(", ")

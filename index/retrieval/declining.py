@@ -20,14 +20,14 @@ import numpy as np
 
 from index.ingest.dates import Period, query_period
 from index.meetings.catalogue import Meeting, SeriesIndex, meetings_named, question_kinds
-from index.meetings.names import (
+from index.meetings.countries import (
     EN_PREFIX_RE,
     JA_PREFIX_RE,
     cased_prefixes,
     countries_of_en_prefix,
     countries_of_ja_prefix,
-    name_mentions,
 )
+from index.meetings.names import name_mentions
 from index.retrieval.lexicon import Lexicon
 from index.retrieval.ordinals import round_named, states_round
 from index.retrieval.passages import Passages

@@ -102,6 +102,21 @@ def test_full_width_digits_keep_offsets() -> None:
         ("(12月10日～12日実施)", "12月10日～12日", D(2024, 12, 10), D(2024, 12, 12)),
         ("met July 28-29 in Tokyo", "July 28-29", D(2024, 7, 28), D(2024, 7, 29)),
         ("on 10-12 December 2024", "10-12 December 2024", D(2024, 12, 10), D(2024, 12, 12)),
+        ("4月19−20日に訪日する", "4月19−20日", D(2024, 4, 19), D(2024, 4, 20)),
+        (
+            "9月6日(日)から同月7日(月)の間",
+            "9月6日(日)から同月7日(月)",
+            D(2024, 9, 6),
+            D(2024, 9, 7),
+        ),
+        ("9月9日(日)及び10日(月)、名古屋", "9月9日(日)及び10日(月)", D(2024, 9, 9), D(2024, 9, 10)),
+        (
+            "from Tuesday, 12th to Wednesday, 13th September 2017",
+            "12th to Wednesday, 13th September 2017",
+            D(2017, 9, 12),
+            D(2017, 9, 13),
+        ),
+        ("on 5 and 6 May 2024", "5 and 6 May 2024", D(2024, 5, 5), D(2024, 5, 6)),
         (
             "Dec. 30, 2024 - Jan. 2, 2025",
             "Dec. 30, 2024 - Jan. 2, 2025",
@@ -124,6 +139,18 @@ def test_ranges(text: str, mention: str, start: dt.date, end: dt.date) -> None:
         end,
         "day",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("12月10日及び12日に", [D(2024, 12, 10)]),  # two dates: the second has no month of its own
+        ("on 5 and 12 May 2024", [D(2024, 5, 5), D(2024, 5, 12)]),
+    ],
+)
+def test_days_joined_by_and_are_a_range_only_when_running(text: str, days: list[dt.date]) -> None:
+    found = [m for m in find_dates(text, default_year=2024) if m.precision == "day"]
+    assert [(m.date_start, m.date_end) for m in found] == [(d, None) for d in days]
 
 
 @pytest.mark.parametrize(

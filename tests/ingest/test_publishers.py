@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from index.ingest.publishers import named_sources
+from index.ingest.publishers import named_sources, site_country
 from index.schema import Document
 
 
@@ -59,3 +59,23 @@ def test_releases_and_reprints_are_matched_by_publisher_or_link() -> None:
     assert dod.publishes(_doc("U.S. Department of Defense, DoD News (reprinted by MilitarySpot)"))
     assert not dod.publishes(_doc("防衛省 (Ministry of Defense of Japan)"))
     assert not mofa.publishes(_doc(None))
+
+
+@pytest.mark.parametrize(
+    ("url", "country"),
+    [
+        ("https://www.mnd.go.kr/user/boardList.action?id=1", "KR"),
+        ("https://www.minister.defence.gov.au/transcripts/x", "AU"),
+        ("https://gov.uk/government/news/x", "GB"),
+        ("https://www.defense.gov/News/Releases/x/", "US"),
+        ("https://www.pacom.mil/Media/News/x/", "US"),
+        ("https://www.nato.int/cps/en/natohq/news_1.htm", "NATO"),
+        ("https://www.diplomatie.gouv.fr/en/x", "FR"),
+        ("https://miragenews.com/x", None),  # a news site's reprint speaks for no country
+        (None, None),
+    ],
+)
+def test_a_publisher_never_seen_says_whose_side_it_is_by_its_address(
+    url: str | None, country: str | None
+) -> None:
+    assert site_country(url) == country

@@ -164,7 +164,7 @@ def test_fixture_grouping_and_passing_mentions(fixture_meetings: list[Meeting]) 
     assert with_source(fixture_meetings, "exports-ja.txt") == []
     [nato] = with_source(fixture_meetings, "nato-dialogue-en.txt")
     assert nato.kind.family == "dialogue"
-    assert len(fixture_meetings) == 5
+    assert len(fixture_meetings) == 11
 
 
 def test_key_sentences_are_verbatim_and_not_redundant(
@@ -258,7 +258,7 @@ def test_built_index_stores_meetings_consistent_with_it(tmp_path: Path) -> None:
     report = build_index(FIXTURES, tmp_path / "index", HashingEmbedder())
     data = store.load(tmp_path / "index")
     meetings = load_meetings(data.meetings, data.docs)
-    assert report.meetings == len(meetings) == 5
+    assert report.meetings == len(meetings) == 11
     paths = {d.path for d in data.docs}
     for m in meetings:
         assert {s.path for s in m.sources} <= paths

@@ -146,7 +146,22 @@ def test_cli_meetings_json(fixture_index: Path, capsys: pytest.CaptureFixture[st
 @pytest.mark.parametrize(
     ("since", "starts"),
     [
-        ("all", {"2025-11-01", "2025-03-04", "2025-02-09", "2024-10-14", "2024-10-09"}),
+        (
+            "all",
+            {
+                "2025-11-01",
+                "2025-03-04",
+                "2025-02-09",
+                "2024-10-14",
+                "2024-10-09",
+                "2023-12-10",
+                "2023-09-05",
+                "2023-07-11",
+                "2023-06-20",
+                "2023-04-17",
+                "2023-03-03",
+            },
+        ),
         ("2025-02", {"2025-11-01", "2025-03-04", "2025-02-09"}),
         ("令和7年3月", {"2025-11-01", "2025-03-04"}),
         ("30d", {"2025-11-01"}),  # from 2025-10-27
@@ -195,10 +210,10 @@ def test_cli_summary_plot_writes_the_timeline(
     args = ["summary", "--index", str(fixture_index), "--since", "all", "--lang", "ja"]
     assert main([*args, "--plot", str(out)]) == 0
     captured = capsys.readouterr()
-    assert captured.out.startswith("**資料にある会合**: 5件")
-    assert captured.err == f"timeline: {out} (1200×432 px, 5 meeting(s))\n"
-    with Image.open(out) as image:
-        assert image.format == "PNG" and image.size == image_size(5) == (1200, 432)
+    assert captured.out.startswith("**資料にある会合**: 11件")
+    assert captured.err == f"timeline: {out} (1200×752 px, 11 meeting(s))\n"
+    with Image.open(out) as image:  # 10 rows: the two Japan-ASEAN defence ministers' meetings
+        assert image.format == "PNG" and image.size == image_size(10) == (1200, 752)
     assert [p.name for p in tmp_path.iterdir()] == ["timeline.png"]  # no partial file left
 
     assert main([*args, "--topic", "nothing like it", "--plot", str(tmp_path / "no.png")]) == 1
