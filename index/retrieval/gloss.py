@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from index.ingest.dates import DateMention, find_dates
-from index.retrieval.glossnames import english_names, japanese_names
+from index.retrieval.glossnames import Written, english_names, japanese_names
 from index.retrieval.lexicon import Lexicon
 from index.schema import Gloss
 from index.tokenize import Tokenizer
@@ -30,7 +30,7 @@ _UNIT_JA = (
     r"|億円|万円|円|ドル|人|名|隻|機|両|発|基|件|回|倍|歳|時|分|秒|キロ|トン|%|％)"
 )
 _FIGURE_JA = re.compile(
-    rf"(?<![A-Za-zＡ-Ｚａ-ｚ0-9０-９\u30a1-\u30fa\u30fc.\-])(?:約|およそ|計|最大)?"
+    rf"(?<![A-Za-zＡ-Ｚａ-ｚ0-9０-９\u30a1-\u30fa\u30fc.\-])(?:約|およそ|計|最大|第|午前|午後)?"
     rf"(?:{_NUMBER_JA}{_UNIT_JA})+(?:以上|余り|程度|超)?"
 )
 _UNIT_EN = (
@@ -53,7 +53,7 @@ def gloss_quote(
     lexicon: Lexicon | None,
     tokenizer: Tokenizer,
     witnesses: Sequence[str] = (),
-    known: Callable[[Sequence[str]], bool] | None = None,
+    written: Written = None,
 ) -> tuple[Gloss, ...]:
     """The quote's dates, figures and names in the other language (the reader's), in the
     order the quote gives them.
@@ -68,8 +68,9 @@ def gloss_quote(
         witnesses: the texts of the reader's-language releases of the same meeting: of the
             translations a dictionary gives (JMnedict lists every reading of 中谷), the one
             they write is taken.
-        known: whether the index holds these BM25 terms (to pick the one reading of a name
-            the corpus knows, when no witness writes any).
+        written: whether some release of the index writes a text (its BM25 terms say where
+            to look): a translation no witness writes is shown only if the corpus writes it
+            (None: only what the witnesses write).
     """
     reader = "en" if quote_lang == "ja" else "ja"
     items = date_glosses(quote, reader, released)
@@ -78,7 +79,7 @@ def gloss_quote(
     items += figure_glosses(quote, quote_lang, dates)
     if lexicon is not None:
         find = japanese_names if quote_lang == "ja" else english_names
-        names = find(quote, lexicon, tokenizer, witnesses, known)
+        names = find(quote, lexicon, tokenizer, witnesses, written)
         taken = [(start, start + len(g.text)) for start, g in items]
         names = [(s, g) for s, g in names if not _overlaps(s, s + len(g.text), taken)]
         items += names[:MAX_NAMES]

@@ -7,11 +7,16 @@ them (:mod:`index.retrieval.gloss` adds the dates and figures).
   proper noun, when JMnedict has it (中谷: Nakatani, Nakaya, ...).
 - An English quote: capitalised phrases of up to three words ("Ministry of Defense", "Austin"),
   looked up in lower case; a Japanese form counts when the dictionary glosses it with the phrase,
-  capitalised (漆 is "japan", lacquer: no). Adjectives of nationality ("Japanese") are no names.
+  capitalised (漆 is "japan", lacquer: no). Adjectives of nationality ("Japanese") are no names,
+  nor is a common word alone ("South" of "South China Seas"), nor the end of a name after its
+  "'s" ("People's Republic of China").
 
-Where the dictionary gives several translations, the one the reader's-language releases of the
-same meeting (the witnesses) write most is taken; else JMdict's first translation of a Japanese
-phrase; else the only one, or the only one the corpus holds; else the phrase is left out.
+A translation is shown only when the reader's side of the corpus writes it: the one the
+reader's-language releases of the same meeting (the witnesses) write most; else, of those some
+release of the index writes, JMdict's first gloss, or the one reading written. A dictionary's
+sense the releases never use ("Western playing cards" for トランプ, 中華民国 for the "Republic
+of China" inside "People's Republic of China") is never shown, nor is a name with several
+readings the releases write.
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ from typing import Any
 
 from index.retrieval.lexicon import Lexicon, gloss_variants
 from index.schema import Gloss
-from index.tokenize import EN_STOPWORDS, JapaneseEnglishTokenizer, Tokenizer
+from index.tokenize import EN_STOPWORDS, JapaneseEnglishTokenizer, Tokenizer, fold_plural
 
-Known = Callable[[Sequence[str]], bool] | None
+# whether some release of the index writes a text (its BM25 terms say where to look)
+Written = Callable[[str, Sequence[str]], bool] | None
 
 _LEADING_PAREN = re.compile(r"^\(([^)]*)\)\s*")
 _PAREN = re.compile(r"\s*\([^)]*\)")
@@ -36,6 +42,7 @@ _EN_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 _JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _HIRAGANA = re.compile(r"[\u3041-\u309f]+")
 _DEMONYM = re.compile(r"(?:ese|ian|ish|ean|ican)$")
+_DEMONYM_ALONE = re.compile(r"[A-Z][a-z]+(?:ese|ian|ish|ean|ican)")  # "Japanese" for 日本側
 _JOINERS = frozenset({"of", "and", "for", "on", "the", "de"})  # "Ministry of Defense"
 _NOUNISH = frozenset({"名詞", "接尾辞", "接頭辞"})
 
@@ -58,37 +65,44 @@ def is_proper(gloss: str) -> bool:
 @dataclass(frozen=True)
 class _Candidate:
     text: str  # the translation as shown
-    terms: tuple[str, ...]  # its BM25 terms
-    headline: bool = False  # JMdict's first translation of a Japanese phrase
+    terms: tuple[str, ...]  # its BM25 terms (where to look for it in the index)
+    synonym: bool = False  # a gloss of JMdict's first sense (else one reading among others)
 
 
 def _choose(
     candidates: list[_Candidate],
     witnesses: Sequence[str],
     count: Callable[[str, Sequence[str]], tuple[int, int]],
-    known: Known,
+    written: Written,
+    fallback: str | None = None,
 ) -> str | None:
-    """The translation to show, or None when the dictionary's choice is not clear."""
+    """The translation to show, or None when the reader's side does not settle it.
+
+    The one the witnesses write most (a form inside a longer one counts only where it stands
+    alone: 官房長 inside 官房長官); else, of those some release of the index writes, JMdict's
+    first gloss, or the one reading written (several: left out); else ``fallback``.
+    """
     distinct = list(dict.fromkeys(c.text for c in candidates))
-    if not distinct:
-        return None
-    if witnesses:
+    if witnesses and distinct:
         counts = {text: count(text, witnesses) for text in distinct}
-        best = max(distinct, key=lambda text: counts[text])  # the first of equals
-        if counts[best][0] > 0:
+        alone = {
+            text: (
+                counts[text][0] - sum(counts[o][0] for o in distinct if o != text and text in o),
+                counts[text][1],
+            )
+            for text in distinct
+        }
+        best = max(distinct, key=lambda text: alone[text])  # the first of equals
+        if alone[best][0] > 0:
             return best
-    headline = next((c.text for c in candidates if c.headline), None)
-    if headline is not None:
-        return headline
-    if len(distinct) == 1:
-        return distinct[0]
-    if known is not None:
-        held = [
-            text for text in distinct if any(known(c.terms) for c in candidates if c.text == text)
-        ]
-        if len(held) == 1:
-            return held[0]
-    return None
+    held = [c for c in candidates if written is not None and written(c.text, c.terms)]
+    synonyms = [c.text for c in held if c.synonym]
+    if synonyms:
+        return synonyms[0]
+    readings = list(dict.fromkeys(c.text for c in held))
+    if readings:
+        return readings[0] if len(readings) == 1 else None
+    return fallback
 
 
 def _count_english(text: str, witnesses: Sequence[str]) -> tuple[int, int]:
@@ -111,7 +125,7 @@ def japanese_names(
     lexicon: Lexicon,
     tokenizer: Tokenizer,
     witnesses: Sequence[str] = (),
-    known: Known = None,
+    written: Written = None,
 ) -> list[tuple[int, Gloss]]:
     """The names of a Japanese quote with their English translations, and where they start."""
     if not isinstance(tokenizer, JapaneseEnglishTokenizer):
@@ -131,8 +145,8 @@ def japanese_names(
             if len(span) < n or not _nameable(span):
                 continue
             surface = "".join(w.surface for w in span)
-            proper = any(w.feature.pos2 == "固有名詞" for w in span)
-            gloss = _japanese_gloss(surface, proper, lexicon, witnesses, known)
+            proper = [w.feature.pos2 == "固有名詞" for w in span]
+            gloss = _japanese_gloss(surface, proper, lexicon, tokenizer, witnesses, written)
             if gloss:
                 out.append((starts[i], Gloss(surface, gloss, "name")))
                 i += n
@@ -154,21 +168,30 @@ def _nameable(span: list[Any]) -> bool:
 
 
 def _japanese_gloss(
-    surface: str, proper: bool, lexicon: Lexicon, witnesses: Sequence[str], known: Known
+    surface: str,
+    proper: list[bool],
+    lexicon: Lexicon,
+    tokenizer: Tokenizer,
+    witnesses: Sequence[str],
+    written: Written,
 ) -> str | None:
-    rows = lexicon.japanese(surface, names=False)
-    glosses = dict.fromkeys(gloss for gloss, _ in rows)
-    terms = {gloss: t for gloss, t in reversed(rows)}
-    candidates: list[_Candidate] = []
-    if glosses and is_proper(next(iter(glosses))):  # the word's first meaning is a name
-        candidates += [
-            _Candidate(clean(g), terms[g], headline=i == 0)
-            for i, g in enumerate(glosses)
-            if is_proper(g)
-        ]
-    if proper:
-        candidates += [_Candidate(clean(g), t) for g, t in lexicon.japanese(surface, names=True)]
-    return _choose(candidates, witnesses, _count_english, known)
+    words = list(dict.fromkeys(gloss for gloss, _ in lexicon.japanese(surface, names=False)))
+    # JMdict's translations count when the word's first meaning is a name
+    glosses = words if words and is_proper(words[0]) else []
+    readings = [g for g, _ in lexicon.japanese(surface, names=True)] if any(proper) else []
+    candidates = [
+        _Candidate(text, tuple(tokenizer(text)), synonym=i < len(glosses))
+        for i, gloss in enumerate(glosses + readings)
+        if is_proper(gloss) and not _DEMONYM_ALONE.fullmatch(text := clean(gloss))
+    ]
+    # a name JMnedict reads one way only, and JMdict no other way, is glossed even when no
+    # English release writes it (辺野古: Henoko; 熊本県: Kumamoto Prefecture); a common word's
+    # translation (トランプ: "Western playing cards") or one of several readings is not
+    fallback = None
+    sole = list(dict.fromkeys(clean(g) for g in readings))
+    if len(sole) == 1 and (not words or clean(words[0]).casefold() == sole[0].casefold()):
+        fallback = sole[0]
+    return _choose(candidates, witnesses, _count_english, written, fallback)
 
 
 # -- English quotes ------------------------------------------------------------------------------
@@ -179,15 +202,16 @@ def english_names(
     lexicon: Lexicon,
     tokenizer: Tokenizer,
     witnesses: Sequence[str] = (),
-    known: Known = None,
+    written: Written = None,
 ) -> list[tuple[int, Gloss]]:
     """The names of an English quote with their Japanese forms, and where they start."""
     text = unicodedata.normalize("NFKC", quote)
     words = list(_EN_WORD.finditer(text))
     out: list[tuple[int, Gloss]] = []
+    glossed_to = 0  # where the last phrase glossed ends
     i = 0
     while i < len(words):
-        if not words[i].group()[0].isupper():
+        if not words[i].group()[0].isupper() or _inside_possessive(text, words[i], glossed_to):
             i += 1
             continue
         for n in (3, 2, 1):
@@ -195,14 +219,34 @@ def english_names(
             if len(span) < n or not _en_phrase(text, span):
                 continue
             phrase = " ".join(m.group() for m in span)
-            form = _english_gloss(phrase, lexicon, witnesses, known)
+            if n == 1 and _common(phrase.lower(), lexicon):
+                continue
+            form = _english_gloss(phrase, lexicon, tokenizer, witnesses, written)
             if form:
                 out.append((span[0].start(), Gloss(phrase, form, "name")))
+                glossed_to = span[-1].end()
                 i += n
                 break
         else:
             i += 1
     return out
+
+
+def _inside_possessive(text: str, word: re.Match[str], glossed_to: int) -> bool:
+    """Whether the word goes on a name no phrase of the quote glossed, after its "'s": the
+    "Republic of China" of "People's Republic of China" is another country."""
+    before = re.search(r"[A-Z][A-Za-z-]*['’]s $", text[max(0, word.start() - 40) : word.start()])
+    return before is not None and word.start() - len(before.group()) >= glossed_to
+
+
+def _common(word: str, lexicon: Lexicon) -> bool:
+    """Whether JMdict has ``word`` (lower case) as a common word ("south", "camp", "japan" the
+    lacquer): alone, such a word of a name ("South China Seas", "Camp Smith") is not glossed."""
+    for form, _ in lexicon.english(word, names=False):
+        for gloss, _ in lexicon.japanese(form, names=False):
+            if not is_proper(gloss) and word in gloss_variants(gloss):
+                return True
+    return False
 
 
 def _en_phrase(text: str, span: list[re.Match[str]]) -> bool:
@@ -222,18 +266,24 @@ def _en_phrase(text: str, span: list[re.Match[str]]) -> bool:
 
 
 def _english_gloss(
-    phrase: str, lexicon: Lexicon, witnesses: Sequence[str], known: Known
+    phrase: str,
+    lexicon: Lexicon,
+    tokenizer: Tokenizer,
+    witnesses: Sequence[str],
+    written: Written,
 ) -> str | None:
     key = phrase.lower()
+    words = key.split()
+    folded = " ".join([*words[:-1], fold_plural(words[-1])])  # "South China Seas"
     candidates: list[_Candidate] = []
-    for form, terms in lexicon.english(key, names=True):
+    for form, _ in lexicon.english(key, names=True) or lexicon.english(folded, names=True):
         # one character proves nothing in a witness (元, Gen, stands in 地元, 元々, ...), and a
         # name in hiragana is its reading, not how it is written
         if len(form) < 2 or _HIRAGANA.fullmatch(form) or any(c.text == form for c in candidates):
             continue
-        if _glossed_as(form, key, lexicon):
-            candidates.append(_Candidate(form, terms))
-    return _choose(candidates, witnesses, _count_japanese, known)
+        if _glossed_as(form, key, lexicon) or _glossed_as(form, folded, lexicon):
+            candidates.append(_Candidate(form, tuple(tokenizer(form))))
+    return _choose(candidates, witnesses, _count_japanese, written)
 
 
 def _glossed_as(form: str, key: str, lexicon: Lexicon) -> bool:

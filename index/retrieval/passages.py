@@ -7,6 +7,7 @@ some kept for the other language (first from the other language's release of the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -24,6 +25,8 @@ from index.schema import Chunk, Document, Hit
 from index.store.units import passage_span
 from index.text import sentence_spans
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
+
+_LOOK_UNITS = 200  # units searched for a translation the corpus may write
 
 
 class Passages:
@@ -106,7 +109,7 @@ class Passages:
                 self.lexicon,
                 self.tokenizer,
                 [self.docs[d].text for d in readers],
-                self._known,
+                self._written,
             )
             counterpart = self.docs[readers[0]] if readers else None
             out.append(replace(hit, counterpart=counterpart, gloss=gloss))
@@ -133,10 +136,21 @@ class Passages:
 
         return sorted(found, key=rank)
 
-    def _known(self, terms: Sequence[str]) -> bool:
-        """Whether the index holds all these BM25 terms."""
-        vocab = self.data.bm25.vocab
-        return bool(terms) and all(t in vocab for t in terms)
+    def _written(self, text: str, terms: Sequence[str]) -> bool:
+        """Whether a passage of the index writes ``text`` (case aside; a Latin text as whole
+        words), looked for in the units holding all its BM25 ``terms``."""
+        found = self.data.bm25.postings(list(terms)) if terms else None
+        if found is None:
+            return False
+        needle = re.escape(text.casefold())
+        if text.isascii():
+            needle = rf"(?<![a-z0-9]){needle}(?![a-z0-9])"
+        for u in found[0][:_LOOK_UNITS].tolist():
+            doc = self.docs[int(self.data.unit_doc[u])]
+            a, b = (int(x) for x in self.data.unit_span[u])
+            if re.search(needle, doc.text[a:b].casefold()):
+                return True
+        return False
 
     def _also(self, doc: Document, reprinted_in: list[int]) -> list[Document]:
         """The other releases that reprint a shown passage, each once: in its language and
