@@ -9,7 +9,7 @@ them (:mod:`index.retrieval.gloss` adds the dates and figures).
   looked up in lower case; a Japanese form counts when the dictionary glosses it with the phrase,
   capitalised (漆 is "japan", lacquer: no). Adjectives of nationality ("Japanese") are no names,
   nor is a common word alone ("South" of "South China Seas"), nor the end of a name after its
-  "'s" ("People's Republic of China").
+  "'s" or "of" ("People's Republic of China").
 
 A translation is shown only when the reader's side of the corpus writes it: the one the
 reader's-language releases of the same meeting (the witnesses) write most; else, of those some
@@ -211,7 +211,7 @@ def english_names(
     glossed_to = 0  # where the last phrase glossed ends
     i = 0
     while i < len(words):
-        if not words[i].group()[0].isupper() or _inside_possessive(text, words[i], glossed_to):
+        if not words[i].group()[0].isupper() or _inside_name(text, words[i], glossed_to):
             i += 1
             continue
         for n in (3, 2, 1):
@@ -232,10 +232,13 @@ def english_names(
     return out
 
 
-def _inside_possessive(text: str, word: re.Match[str], glossed_to: int) -> bool:
-    """Whether the word goes on a name no phrase of the quote glossed, after its "'s": the
-    "Republic of China" of "People's Republic of China" is another country."""
-    before = re.search(r"[A-Z][A-Za-z-]*['’]s $", text[max(0, word.start() - 40) : word.start()])
+def _inside_name(text: str, word: re.Match[str], glossed_to: int) -> bool:
+    """Whether the word goes on a name no phrase of the quote glossed, after its "'s" or "of":
+    the "Republic of China" of "People's Republic of China" is another country, and the
+    "Korea" of "Democratic People's Republic of Korea" is not 韓国."""
+    before = re.search(
+        r"[A-Z][A-Za-z-]*(?:['’]s| of) $", text[max(0, word.start() - 40) : word.start()]
+    )
     return before is not None and word.start() - len(before.group()) >= glossed_to
 
 
