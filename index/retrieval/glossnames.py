@@ -40,6 +40,7 @@ _PAREN = re.compile(r"\s*\([^)]*\)")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 _JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
 _HIRAGANA = re.compile(r"[\u3041-\u309f]+")
 _DEMONYM = re.compile(r"(?:ese|ian|ish|ean|ican)$")
 _DEMONYM_ALONE = re.compile(r"[A-Z][a-z]+(?:ese|ian|ish|ean|ican)")  # "Japanese" for 日本側
@@ -75,12 +76,14 @@ def _choose(
     count: Callable[[str, Sequence[str]], tuple[int, int]],
     written: Written,
     fallback: str | None = None,
+    witnessed_only: bool = False,
 ) -> str | None:
     """The translation to show, or None when the reader's side does not settle it.
 
     The one the witnesses write most (a form inside a longer one counts only where it stands
     alone: 官房長 inside 官房長官); else, of those some release of the index writes, JMdict's
-    first gloss, or the one reading written (several: left out); else ``fallback``.
+    first gloss, or the one reading written (several: left out; with ``witnessed_only``, a
+    reading counts only where a witness writes it); else ``fallback``.
     """
     distinct = list(dict.fromkeys(c.text for c in candidates))
     if witnesses and distinct:
@@ -95,7 +98,11 @@ def _choose(
         best = max(distinct, key=lambda text: alone[text])  # the first of equals
         if alone[best][0] > 0:
             return best
-    held = [c for c in candidates if written is not None and written(c.text, c.terms)]
+    held = [
+        c
+        for c in candidates
+        if written is not None and (c.synonym or not witnessed_only) and written(c.text, c.terms)
+    ]
     synonyms = [c.text for c in held if c.synonym]
     if synonyms:
         return synonyms[0]
@@ -145,6 +152,8 @@ def japanese_names(
             if len(span) < n or not _nameable(span):
                 continue
             surface = "".join(w.surface for w in span)
+            if _cuts_katakana(text, starts[i], starts[i] + len(surface)):
+                continue  # ギル of ギルベルト
             proper = [w.feature.pos2 == "固有名詞" for w in span]
             gloss = _japanese_gloss(surface, proper, lexicon, tokenizer, witnesses, written)
             if gloss:
@@ -154,6 +163,14 @@ def japanese_names(
         else:
             i += 1
     return out
+
+
+def _cuts_katakana(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] begins or ends inside a word in katakana."""
+    inside = (start > 0 and _KATAKANA.match(text[start - 1]) and _KATAKANA.match(text[start])) or (
+        end < len(text) and _KATAKANA.match(text[end]) and _KATAKANA.match(text[end - 1])
+    )
+    return bool(inside)
 
 
 def _nameable(span: list[Any]) -> bool:
@@ -191,7 +208,12 @@ def _japanese_gloss(
     sole = list(dict.fromkeys(clean(g) for g in readings))
     if len(sole) == 1 and (not words or clean(words[0]).casefold() == sole[0].casefold()):
         fallback = sole[0]
-    return _choose(candidates, witnesses, _count_english, written, fallback)
+    # a foreign name in katakana is spelt many ways in English (アントニー: Antony Blinken,
+    # not JMnedict's Anthony): only the meeting's own releases settle it
+    foreign = bool(_KATAKANA.fullmatch(surface.replace("・", "")))
+    if foreign:
+        fallback = None
+    return _choose(candidates, witnesses, _count_english, written, fallback, foreign)
 
 
 # -- English quotes ------------------------------------------------------------------------------

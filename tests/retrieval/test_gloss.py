@@ -194,3 +194,15 @@ def test_the_end_of_a_longer_name_is_not_another_name(lexicon: Lexicon) -> None:
 def test_without_a_lexicon_dates_and_figures_remain() -> None:
     glosses = gloss_quote(QUOTE_JA, "ja", None, None, TOKENIZER)
     assert {g.kind for g in glosses} == {"date", "figure"}
+
+
+def test_a_foreign_name_in_katakana_needs_the_meetings_own_release(lexicon: Lexicon) -> None:
+    quote = (
+        "アントニー・ブリンケン国務長官、ギルベルト・テオドロ国防大臣及びロイド・オースティン長官"
+    )
+    written = corpus_writing("Anthony Albanese met Gill and Lloyd")  # other people
+    witness = "Secretary Antony Blinken, Secretary Gilberto Teodoro and Secretary Lloyd Austin"
+    found = names(gloss_quote(quote, "ja", None, lexicon, TOKENIZER, [witness], written))
+    assert "アントニー" not in found  # JMnedict spells it Anthony; Blinken is Antony
+    assert "ギル" not in found  # a piece of ギルベルト
+    assert found["ロイド"] == "Lloyd" and found["オースティン"] == "Austin"
