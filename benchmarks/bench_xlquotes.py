@@ -121,8 +121,8 @@ def main() -> None:
     info = store.read_info(store.resolve(index))
     retriever = Retriever.load(index, load_embedder(info.model_id))
     header = [
-        "questions",
-        "cross-lingual",
+        "set",
+        "cross-lingual questions",
         "answered",
         "other-language quotes",
         "with a release link",
