@@ -309,9 +309,15 @@ def test_cli_json_contract(corpus_index: Path) -> None:
                 "quote",
                 "start",
                 "end",
+                # for a passage in the other language: its meeting's release in the
+                # question's language, and its quote's gloss (tests/retrieval/test_xlquotes.py)
+                "counterpart",
+                "gloss",
             }
             raw = (CORPUS / p["path"]).read_text(encoding="utf-8")
             assert p["text"] in raw and p["quote"] in p["text"]
+            if p["lang"] == answer["lang"]:
+                assert p["counterpart"] is None and p["gloss"] == []
 
 
 def test_cli_plain_output_and_errors(corpus_index: Path, tmp_path: Path) -> None:
