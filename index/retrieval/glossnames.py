@@ -13,10 +13,11 @@ them (:mod:`index.retrieval.gloss` adds the dates and figures).
 
 A translation is shown only when the reader's side of the corpus writes it: the one the
 reader's-language releases of the same meeting (the witnesses) write most; else, of those some
-release of the index writes, JMdict's first gloss, or the one reading written. A dictionary's
-sense the releases never use ("Western playing cards" for トランプ, 中華民国 for the "Republic
-of China" inside "People's Republic of China") is never shown, nor is a name with several
-readings the releases write.
+release of the index writes, JMdict's first gloss, or the one reading written; else a name
+JMnedict reads one way only and JMdict no other (辺野古: Henoko). A foreign name in katakana
+counts only as the witnesses spell it (アントニー is JMnedict's Anthony; Blinken is Antony). A
+dictionary's sense the releases never use ("Western playing cards" for トランプ) is never shown,
+nor is a name with several readings the releases write.
 """
 
 from __future__ import annotations
