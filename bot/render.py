@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.crosslingual import reader_lines
 from bot.texts import TEXT, decline_lines, t  # t is used by the cogs and errors through render
 from index.schema import Answer, Document, Hit
 from index.text import detect_lang
@@ -32,6 +33,8 @@ EMBEDS_PER_MESSAGE = 10
 EMBED_TITLE_LIMIT = 256
 EMBED_DESCRIPTION_LIMIT = 4096
 EMBED_FOOTER_LIMIT = 2048
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
 EMBED_TOTAL_LIMIT = 6000
 
 # Characters of release text shown per passage at most (the core's passages are shorter); five
@@ -354,6 +357,16 @@ def hit_embed(hit: Hit, budget: int = PASSAGE_CHARS, lang: str = "en") -> discor
     meta = " · ".join(x for x in (meta_line(doc), via, also_published(hit, lang)) if x)
     if meta:
         embed.set_footer(text=trim(meta, EMBED_FOOTER_LIMIT))
+    # a passage in the other language: its meeting's release in the reader's, and a gloss
+    for name, value in reader_lines(hit, lang, escape=escape, link=source_line, cut=trim):
+        room = EMBED_TOTAL_LIMIT - embed_size(embed) - dlen(name)
+        if room < 20:
+            break
+        embed.add_field(
+            name=trim(name, FIELD_NAME_LIMIT),
+            value=trim(value, min(FIELD_VALUE_LIMIT, room)),
+            inline=False,
+        )
     return embed
 
 

@@ -38,6 +38,23 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Gloss:
+    """A date, figure or name of a quote, for a reader of the other language.
+
+    ``text`` is as the quote writes it; ``gloss`` is its form in the reader's language: the date
+    as an ISO date (or 2024年12月10日), the name as JMdict or JMnedict translate it, a figure as
+    written (``gloss == text``).
+    """
+
+    text: str
+    gloss: str
+    kind: str  # "date", "figure" or "name"
+
+    def to_json(self) -> dict[str, str]:
+        return {"text": self.text, "gloss": self.gloss, "kind": self.kind}
+
+
+@dataclass(frozen=True)
 class Hit:
     """A retrieved passage with the sentence that best answers the question."""
 
@@ -53,6 +70,11 @@ class Hit:
     # other releases that print the same passage (a reprint by another publisher): shown once,
     # here, with "also published by"
     also: tuple[Document, ...] = ()
+    # for a passage in the other language than the question's: the release of the same meeting
+    # in the question's language (from the meetings catalogue), and the quote's dates, figures
+    # and names in the question's language, as far as the dictionaries know them
+    counterpart: Document | None = None
+    gloss: tuple[Gloss, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -68,7 +90,22 @@ class Hit:
             "quote": self.quote,
             "start": self.chunk.start,
             "end": self.chunk.end,
+            "counterpart": None if self.counterpart is None else release_json(self.counterpart),
+            "gloss": [g.to_json() for g in self.gloss],
         }
+
+
+def release_json(doc: Document) -> dict[str, object]:
+    """A release as ``secbrief ask --json`` names it."""
+    return {
+        "doc_id": doc.id,
+        "path": doc.path,
+        "title": doc.title,
+        "date": doc.date.isoformat() if doc.date else None,
+        "publisher": doc.publisher,
+        "url": doc.url,
+        "lang": doc.lang,
+    }
 
 
 def in_language(lang: str, ja: str | None, en: str | None) -> str | None:

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.common import date_arg, load_retriever
+from bot.crosslingual import reader_lines
 from bot.settings import settings_from_args
 from bot.texts import decline_lines
 from index.errors import CorpusError, SecbriefError
 
 if TYPE_CHECKING:
-    from index.schema import Answer
+    from index.schema import Answer, Document
 
 _WORDS = {
     "en": {
@@ -80,12 +81,20 @@ def format_answer(answer: Answer, color: bool = False) -> str:
         if hit.also:
             names = dict.fromkeys(d.publisher or d.title for d in hit.also)
             lines.append(f"    {words['also']}: {', '.join(names)}")
+        # a passage in the other language: its meeting's release in the reader's, and a gloss
+        for label, text in reader_lines(hit, answer.lang, link=_link(words["no_url"])):
+            lines.append(f"    {label}: {text}")
         a, b = hit.quote_start - hit.chunk.start, hit.quote_end - hit.chunk.start
         text = hit.chunk.text
         marked = f"{text[:a]}{on}{text[a:b]}{off}{text[b:]}"
         lines.extend("    > " + line for line in marked.splitlines() if line.strip())
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def _link(file: str) -> Callable[[Document], str]:
+    """A release's link, or its file when it has none."""
+    return lambda doc: doc.url or f"{file}: {doc.path}"
 
 
 def read_questions(args: argparse.Namespace, max_chars: int) -> tuple[list[str], int]:

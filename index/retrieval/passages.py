@@ -7,20 +7,26 @@ some kept for the other language (first from the other language's release of the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from index import store
+from index.ingest.publishers import PUBLISHERS
 from index.retrieval.answertype import holds, names_person
+from index.retrieval.gloss import gloss_quote
+from index.retrieval.lexicon import Lexicon
 from index.retrieval.quoting import near_duplicate, shingles
 from index.retrieval.ranking import Scored, Scores, SearchParams
 from index.schema import Chunk, Document, Hit
 from index.store.units import passage_span
 from index.text import sentence_spans
 from index.tokenize import JapaneseEnglishTokenizer, Tokenizer
+
+_LOOK_UNITS = 200  # units searched for a translation the corpus may write
 
 
 class Passages:
@@ -31,6 +37,10 @@ class Passages:
     docs: list[Document]
     params: SearchParams
     tokenizer: Tokenizer
+    lexicon: Lexicon | None
+    doc_by_id: dict[str, int]
+    _event_docs: list[list[int]]  # the releases of each meeting of the catalogue
+    _doc_events: list[list[int]]  # the meetings each release reports
     _unit_lang: np.ndarray
     _unit_langs: list[str]
     _units_of_doc: dict[int, list[int]]
@@ -79,6 +89,68 @@ class Passages:
             replace(hit, also=tuple(self._also(hit.doc, reprints.get(s.unit, []))))
             for hit, (s, _) in zip(hits, chosen, strict=True)
         ]
+
+    def for_reader(self, hits: list[Hit], scores: Scores) -> list[Hit]:
+        """Under each passage in the other language than the question's: the release of the
+        same meeting in the question's language (when the catalogue has one), and the quote's
+        dates, figures and names in that language, as far as the dictionaries know them."""
+        event = set(scores.event)
+        out: list[Hit] = []
+        for hit in hits:
+            doc_i = self.doc_by_id.get(hit.doc.id)
+            if hit.doc.lang == scores.lang or doc_i is None:
+                out.append(hit)
+                continue
+            readers = self._reader_releases(doc_i, scores.lang, event)
+            gloss = gloss_quote(
+                hit.quote,
+                hit.doc.lang,
+                hit.doc.date,
+                self.lexicon,
+                self.tokenizer,
+                [self.docs[d].text for d in readers],
+                self._written,
+            )
+            counterpart = self.docs[readers[0]] if readers else None
+            out.append(replace(hit, counterpart=counterpart, gloss=gloss))
+        return out
+
+    def _reader_releases(self, doc_i: int, lang: str, event: set[int]) -> list[int]:
+        """The releases in ``lang`` of the meetings release ``doc_i`` reports, best first: of
+        the question's event, by the same body (MOFA's English page for MOFA's Japanese one),
+        nearest in date."""
+        doc = self.docs[doc_i]
+        bodies = {p.key for p in PUBLISHERS if p.publishes(doc)}
+        found = {
+            d
+            for e in self._doc_events[doc_i]
+            for d in self._event_docs[e]
+            if d != doc_i and self.docs[d].lang == lang
+        }
+
+        def rank(d: int) -> tuple[bool, bool, int, str]:
+            other = self.docs[d]
+            days = abs((other.date - doc.date).days) if other.date and doc.date else 9999
+            same_body = any(p.publishes(other) for p in PUBLISHERS if p.key in bodies)
+            return d not in event, not same_body, days, other.path
+
+        return sorted(found, key=rank)
+
+    def _written(self, text: str, terms: Sequence[str]) -> bool:
+        """Whether a passage of the index writes ``text`` (case aside; a Latin text as whole
+        words), looked for in the units holding all its BM25 ``terms``."""
+        found = self.data.bm25.postings(list(terms)) if terms else None
+        if found is None:
+            return False
+        needle = re.escape(text.casefold())
+        if text.isascii():
+            needle = rf"(?<![a-z0-9]){needle}(?![a-z0-9])"
+        for u in found[0][:_LOOK_UNITS].tolist():
+            doc = self.docs[int(self.data.unit_doc[u])]
+            a, b = (int(x) for x in self.data.unit_span[u])
+            if re.search(needle, doc.text[a:b].casefold()):
+                return True
+        return False
 
     def _also(self, doc: Document, reprinted_in: list[int]) -> list[Document]:
         """The other releases that reprint a shown passage, each once: in its language and

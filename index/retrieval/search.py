@@ -494,7 +494,7 @@ class Retriever(Declining):
         hits = self.select(scores, k, q_lang)
         why = self.decline(scores, hits)
         if why is None:
-            return Answer(question, q_lang, True, hits)
+            return Answer(question, q_lang, True, self.for_reader(hits, scores))
         suggestions = list({hit.doc.id: hit.doc for hit in hits}.values())
         period = scores.period
         return Answer(

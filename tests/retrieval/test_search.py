@@ -23,21 +23,6 @@ SEED_EN = "002-edd-2024-12-state-en.txt"
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def corpus_index(
-    tmp_path_factory: pytest.TempPathFactory, real_embedder, sample_corpus: Path
-) -> Path:  # type: ignore[no-untyped-def]
-    # the 33 releases the dev and held-out questions were written for (see tests/conftest.py)
-    index_dir = tmp_path_factory.mktemp("real") / "index"
-    build_index(sample_corpus, index_dir, real_embedder)
-    return index_dir
-
-
-@pytest.fixture(scope="session")
-def retriever(corpus_index: Path, real_embedder) -> Retriever:  # type: ignore[no-untyped-def]
-    return Retriever.load(corpus_index, real_embedder)
-
-
 def _top(retriever: Retriever, question: str, k: int = 3) -> list[str]:
     answer = retriever.ask(question, k=k)
     assert answer.answered, question
@@ -324,9 +309,15 @@ def test_cli_json_contract(corpus_index: Path) -> None:
                 "quote",
                 "start",
                 "end",
+                # for a passage in the other language: its meeting's release in the
+                # question's language, and its quote's gloss (tests/retrieval/test_xlquotes.py)
+                "counterpart",
+                "gloss",
             }
             raw = (CORPUS / p["path"]).read_text(encoding="utf-8")
             assert p["text"] in raw and p["quote"] in p["text"]
+            if p["lang"] == answer["lang"]:
+                assert p["counterpart"] is None and p["gloss"] == []
 
 
 def test_cli_plain_output_and_errors(corpus_index: Path, tmp_path: Path) -> None:
