@@ -172,9 +172,7 @@ _TYPED_TOKEN_RE = "|".join([EN_TOKEN_RE, *_ALPHA3])
 _TYPED_PREFIX_RE = re.compile(
     rf"(?<![\w-])(?:{_TYPED_TOKEN_RE})(?:\s?[-–]\s?(?:{_TYPED_TOKEN_RE}))+(?![\w-])", re.I
 )
-_TYPED_TOKENS = [
-    (key, re.compile(rf"(?:{c})\Z", re.I)) for key, c in ((c[0], c[4]) for c in _COUNTRIES)
-]
+_TYPED_TOKENS = [(key, re.compile(rx.pattern, re.I)) for key, rx in _EN_TOKENS]
 
 
 def cased_prefixes(text: str) -> str:
