@@ -33,6 +33,7 @@ from index.retrieval.ordinals import round_named, states_round
 from index.retrieval.passages import Passages
 from index.retrieval.ranking import Scores
 from index.schema import Document, Hit, Round
+from index.text import normalize
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,9 @@ class Declining(Passages):
         """The rounds the corpus holds of the series ``question`` names by a round number
         ("the fourth Japan-U.K. 2+2", 「第4回日英2+2」), and that number, when no release of the
         series states it; None otherwise."""
-        spans = [(m.start, m.end) for m in name_mentions(cased_prefixes(question))]
-        number = round_named(question, spans) if spans else None
+        cased = cased_prefixes(question)  # the mentions' offsets are the cased text's
+        spans = [(m.start, m.end) for m in name_mentions(cased)]
+        number = round_named(cased, spans) if spans else None
         if number is None:
             return None
         named = meetings_named(question, self._meetings, self._series)
@@ -239,16 +241,19 @@ class Declining(Passages):
     def _names_in(self, question: str) -> set[str]:
         """The question's BM25 terms that are names: proper nouns to MeCab (Japanese), words the
         dictionary does not know (English)."""
-        found: set[str] = set()
         tag = getattr(self.tokenizer, "tag", None)
+        proper = (
+            {w.surface for w in tag(normalize(question)) if w.feature.pos2 == "固有名詞"}
+            if tag is not None
+            else set()
+        )
+        lexicon = self.lexicon
+        found: set[str] = set()
         for term in self.tokenizer(question):
             if term.isascii():
-                lexicon = self.lexicon
                 if term.isalpha() and lexicon is not None and not lexicon.knows(term):
                     found.add(term)
-            elif tag is not None and any(
-                w.surface == term and w.feature.pos2 == "固有名詞" for w in tag(term)
-            ):
+            elif term in proper:
                 found.add(term)
         return found
 
