@@ -204,17 +204,22 @@ async def test_a_deleted_answer_or_a_passage_it_did_not_show_stores_nothing(
     assert votes(db) == []
 
 
-async def test_feedback_off_shows_no_buttons_and_stores_nothing(
-    fake: FakeDiscord, run_bot, make_settings
-) -> None:
-    settings = make_settings(feedback=False)
-    await run_bot(settings)
+async def answers_without_buttons(fake: FakeDiscord) -> None:
+    """Ask by /ask and by a mention: both are answered, and no message carries a button."""
     inter = await fake.slash("ask", {"question": QUESTION_EN})
     await answer_of(fake, inter)
     msg = await fake.mention(f"<@{fake.app_id}> {QUESTION_JA}")
     await fake.wait_for(lambda: fake.replies_to(msg["id"]), 30, what="the mention reply")
     assert inter.original is not None and inter.original.embeds
     assert all(m.components == [] for m in fake.sent())
+
+
+async def test_feedback_off_shows_no_buttons_and_stores_nothing(
+    fake: FakeDiscord, run_bot, make_settings
+) -> None:
+    settings = make_settings(feedback=False)
+    await run_bot(settings)
+    await answers_without_buttons(fake)
     stats = await fake.slash("feedback", permissions=ADMIN)
     await fake.wait_for(lambda: stats.original, what="the /feedback reply")
     assert stats.original.content == "Feedback is not being collected."  # type: ignore[union-attr]
@@ -229,12 +234,7 @@ async def test_a_damaged_database_is_one_log_line_and_answers_go_on_without_butt
     settings.feedback_path.write_bytes(damaged)
     caplog.set_level(logging.INFO, logger="bot")
     await run_bot(settings)
-    inter = await fake.slash("ask", {"question": QUESTION_EN})
-    await answer_of(fake, inter)
-    msg = await fake.mention(f"<@{fake.app_id}> {QUESTION_JA}")
-    await fake.wait_for(lambda: fake.replies_to(msg["id"]), 30, what="the mention reply")
-    assert inter.original is not None and inter.original.embeds
-    assert all(m.components == [] for m in fake.sent())
+    await answers_without_buttons(fake)
     said = [r for r in caplog.records if "feedback" in r.getMessage().lower()]
     assert len(said) == 1 and said[0].levelno == logging.ERROR and not said[0].exc_info
     assert str(settings.feedback_path) in said[0].getMessage()
